@@ -1,0 +1,2 @@
+export { PlivoPhloApi } from './credentials/PlivoPhloApi.credentials';
+export { PlivoPhlo } from './nodes/PlivoPhlo/PlivoPhlo.node';

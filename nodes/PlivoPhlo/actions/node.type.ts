@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { PhloRequest } from '../helpers/requests';
+
+export type PlivoPhloMap = {
+	multiPartyCall:
+		| 'addUser'
+		| 'warmTransfer'
+		| 'coldTransfer'
+		| 'abortTransfer'
+		| 'hold'
+		| 'unhold'
+		| 'hangUp'
+		| 'resumeCall'
+		| 'voicemailDrop'
+		| 'get';
+	phlo: 'run' | 'get';
+};
+
+export type PlivoPhloResource = keyof PlivoPhloMap;
+
+/** What every operation knows about the account it runs for. */
+export interface PhloAccount {
+	authId: string;
+}
+
+export interface PhloOperation {
+	/** The operation's fields, each already limited to this resource and operation. */
+	description: INodeProperties[];
+	/** Reads one item's fields and builds its request; throws `InputError` for a value that cannot be sent. */
+	prepare(context: IExecuteFunctions, itemIndex: number, account: PhloAccount): PhloRequest;
+}
+
+export type PhloOperations<R extends PlivoPhloResource> = Record<PlivoPhloMap[R], PhloOperation>;
