@@ -35,7 +35,8 @@ export function excerpt(text: string, max = 160): string {
 }
 
 const header = (headers: Record<string, unknown>, name: string): string | undefined => {
-	const value = headers[name] ?? headers[name.toLowerCase()];
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	const value = key === undefined ? undefined : headers[key];
 	if (Array.isArray(value)) return String(value[0]);
 	return value === undefined || value === null ? undefined : String(value);
 };
