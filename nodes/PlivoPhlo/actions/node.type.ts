@@ -1,5 +1,6 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import type { ItemParameters } from '../helpers/parameters';
 import type { PhloRequest } from '../helpers/requests';
 
 export type PlivoPhloMap = {
@@ -28,7 +29,7 @@ export interface PhloOperation {
 	/** The operation's fields, each already limited to this resource and operation. */
 	description: INodeProperties[];
 	/** Reads one item's fields and builds its request; throws `InputError` for a value that cannot be sent. */
-	prepare(context: IExecuteFunctions, itemIndex: number, account: PhloAccount): PhloRequest;
+	prepare(parameters: ItemParameters, account: PhloAccount): PhloRequest;
 }
 
 export type PhloOperations<R extends PlivoPhloResource> = Record<PlivoPhloMap[R], PhloOperation>;

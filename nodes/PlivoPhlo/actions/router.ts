@@ -7,8 +7,14 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from '../descriptions/options';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_REQUESTS_PER_SECOND,
+	DEFAULT_TIMEOUT_MS,
+} from '../descriptions/options';
 import { failureDetails, PhloFailure, type FailureDetails } from '../helpers/failures';
+import { runPool } from '../helpers/limiter';
+import { createParameterReader, type ItemParameters } from '../helpers/parameters';
 import { InputError } from '../helpers/validation';
 import { PhloTransport } from '../transport';
 import * as multiPartyCall from './multiPartyCall/MultiPartyCall.resource';
@@ -60,50 +66,87 @@ export function errorItem(error: PhloNodeError, itemIndex: number): INodeExecuti
 	return { json: { error: error.message, details }, error, pairedItem: { item: itemIndex } };
 }
 
-function readTimeout(context: IExecuteFunctions, itemIndex: number): number {
-	const timeout = context.getNodeParameter('options.timeout', itemIndex, DEFAULT_TIMEOUT_MS);
-	if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 1) return timeout;
-	throw new InputError('timeout', `Timeout must be a number of milliseconds of at least 1; got ${String(timeout)}`);
+/** Run-wide settings come from the first item: they pace the whole run, so they cannot differ per item. */
+interface RunSettings {
+	concurrency: number;
+	requestsPerSecond: number;
+}
+
+function positiveNumber(field: string, value: unknown, minimum: number, label: string): number {
+	if (typeof value === 'number' && Number.isFinite(value) && value >= minimum) return value;
+	throw new InputError(field, `${label} must be a number of at least ${minimum}; got ${JSON.stringify(value)}`);
+}
+
+function readRunSettings(parameters: ItemParameters): RunSettings {
+	const concurrency = positiveNumber(
+		'concurrency',
+		parameters('options.concurrency', DEFAULT_CONCURRENCY),
+		1,
+		'Concurrency',
+	);
+	return {
+		concurrency: Math.floor(concurrency),
+		requestsPerSecond: positiveNumber(
+			'maxRequestsPerSecond',
+			parameters('options.maxRequestsPerSecond', DEFAULT_REQUESTS_PER_SECOND),
+			0,
+			'Max Requests per Second',
+		),
+	};
 }
 
 export async function router(
 	this: IExecuteFunctions,
 	continueOnFail: boolean,
 ): Promise<INodeExecutionData[][]> {
+	const node = this.getNode();
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as PlivoPhloResource;
 	const operationName = this.getNodeParameter('operation', 0) as string;
 	const operation = resources[resource]?.[operationName];
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported for "${resource}"`);
+		throw new NodeOperationError(node, `The operation "${operationName}" is not supported for "${resource}"`);
 	}
+	const parametersOf = createParameterReader(this);
 
 	let transport: PhloTransport | undefined;
+	let settings: RunSettings = { concurrency: 1, requestsPerSecond: 0 };
 	let openingError: unknown;
 	try {
-		transport = await PhloTransport.open(this);
+		settings = readRunSettings(parametersOf(0));
+		transport = await PhloTransport.open(this, settings.requestsPerSecond);
 	} catch (error) {
 		openingError = error;
 	}
 
-	const results: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			if (!transport) throw toNodeError(this.getNode(), openingError, itemIndex);
-			const request = operation.prepare(this, itemIndex, transport.account);
-			const json = await transport.send(request, {
-				itemIndex,
-				timeout: readTimeout(this, itemIndex),
-			});
-			results.push({ json, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			if (this.getExecutionCancelSignal()?.aborted) {
-				throw new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
+	const results: INodeExecutionData[] = new Array(items.length);
+	let firstFailure: { itemIndex: number; error: PhloNodeError } | undefined;
+	const cancelled = () => this.getExecutionCancelSignal()?.aborted === true;
+
+	await runPool(
+		items.length,
+		settings.concurrency,
+		async (itemIndex) => {
+			try {
+				if (!transport) throw toNodeError(node, openingError, itemIndex);
+				const parameters = parametersOf(itemIndex);
+				const request = operation.prepare(parameters, transport.account);
+				const timeout = positiveNumber('timeout', parameters('options.timeout', DEFAULT_TIMEOUT_MS), 1, 'Timeout');
+				const json = await transport.send(request, { itemIndex, timeout });
+				results[itemIndex] = { json, pairedItem: { item: itemIndex } };
+			} catch (error) {
+				const nodeError = toNodeError(node, error, itemIndex);
+				if (continueOnFail) {
+					results[itemIndex] = errorItem(nodeError, itemIndex);
+				} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
+					firstFailure = { itemIndex, error: nodeError };
+				}
 			}
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
-			if (!continueOnFail) throw nodeError;
-			results.push(errorItem(nodeError, itemIndex));
-		}
-	}
+		},
+		() => cancelled() || (firstFailure !== undefined && !continueOnFail),
+	);
+
+	if (cancelled()) throw new NodeOperationError(node, 'The execution was cancelled before every item was sent');
+	if (firstFailure) throw firstFailure.error;
 	return [results];
 }

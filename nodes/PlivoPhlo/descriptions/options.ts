@@ -1,6 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Safe for a Plivo account with default limits: Plivo allows 2 outbound calls per second (every
+ * Add User or transfer dials one) and 300 API requests per 5 seconds.
+ */
+export const DEFAULT_REQUESTS_PER_SECOND = 2;
+export const DEFAULT_CONCURRENCY = 2;
 
 export const optionsField: INodeProperties = {
 	displayName: 'Options',
@@ -9,6 +15,24 @@ export const optionsField: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: DEFAULT_CONCURRENCY,
+			description:
+				'How many requests may wait for Plivo at the same time. Output order never changes. Raise it with Max Requests per Second when Plivo answers slowly.',
+		},
+		{
+			displayName: 'Max Requests per Second',
+			name: 'maxRequestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_REQUESTS_PER_SECOND,
+			description:
+				"Requests are spaced evenly to stay under this rate; 0 turns the limit off. The default suits a Plivo account's default limit of 2 new calls per second; raise it only if Plivo raised yours.",
+		},
 		{
 			displayName: 'Timeout',
 			name: 'timeout',

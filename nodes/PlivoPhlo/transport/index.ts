@@ -10,6 +10,7 @@ import type { PhloAccount } from '../actions/node.type';
 import { adviceFor, failureDetails, PhloFailure } from '../helpers/failures';
 import type { PhloRequest } from '../helpers/requests';
 import { InputError, quoteValue } from '../helpers/validation';
+import { RateLimiter } from '../helpers/limiter';
 import { interpretAnswer, retryAfterMs, type HttpAnswer } from '../helpers/responses';
 
 type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
@@ -107,17 +108,23 @@ export interface SendOptions {
  * (its `authenticate` and its checks) without decrypting it again for every item.
  */
 export class PhloTransport {
-	/** When Plivo last asked to slow down: no request of this execution starts before this time. */
-	private resumeAt = 0;
+	/** Shared by every request of the execution, so one 429 slows them all down. */
+	readonly limiter: RateLimiter;
 
 	private constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentials: ICredentialsDecrypted,
 		private readonly baseUrl: string,
 		readonly account: PhloAccount,
-	) {}
+		requestsPerSecond: number,
+	) {
+		this.limiter = new RateLimiter(requestsPerSecond, {
+			now: () => Date.now(),
+			sleep: async (ms) => await this.pause(ms),
+		});
+	}
 
-	static async open(context: IExecuteFunctions): Promise<PhloTransport> {
+	static async open(context: IExecuteFunctions, requestsPerSecond: number): Promise<PhloTransport> {
 		const data = await context.getCredentials(CREDENTIAL_TYPE);
 		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 		const credentials: ICredentialsDecrypted = {
@@ -127,14 +134,14 @@ export class PhloTransport {
 			data,
 		};
 		const authId = typeof data.authId === 'string' ? data.authId.trim() : '';
-		return new PhloTransport(context, credentials, resolveBaseUrl(data.baseUrl), { authId });
+		return new PhloTransport(context, credentials, resolveBaseUrl(data.baseUrl), { authId }, requestsPerSecond);
 	}
 
 	async send(request: PhloRequest, { itemIndex, timeout }: SendOptions): Promise<IDataObject> {
 		let rateLimited = 0;
 		let notSent = 0;
 		for (;;) {
-			await this.waitForRateLimit();
+			await this.limiter.acquire();
 			let answer: HttpAnswer;
 			try {
 				answer = await this.exchange(request, timeout);
@@ -150,7 +157,7 @@ export class PhloTransport {
 				const wait = retryAfterMs(answer.headers, Date.now()) ?? 1_000 * 2 ** rateLimited;
 				if (wait <= MAX_RETRY_AFTER_MS) {
 					rateLimited++;
-					this.resumeAt = Math.max(this.resumeAt, Date.now() + wait);
+					this.limiter.backOff(Date.now() + wait);
 					continue;
 				}
 			}
@@ -180,11 +187,6 @@ export class PhloTransport {
 		);
 		if (!isFullAnswer(answer)) throw new Error('Unexpected answer from the HTTP client');
 		return answer;
-	}
-
-	private async waitForRateLimit(): Promise<void> {
-		const wait = this.resumeAt - Date.now();
-		if (wait > 0) await this.pause(wait);
 	}
 
 	private async pause(ms: number): Promise<void> {

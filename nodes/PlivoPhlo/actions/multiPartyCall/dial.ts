@@ -28,13 +28,13 @@ export function dialOperation(
 			{ show: { resource: ['multiPartyCall'], operation: [operation] } },
 			properties,
 		),
-		prepare: (context, itemIndex) =>
+		prepare: (parameters) =>
 			buildDialRequest(action, {
-				phloId: context.getNodeParameter('phloId', itemIndex),
-				nodeId: context.getNodeParameter('nodeId', itemIndex),
-				to: context.getNodeParameter('to', itemIndex),
-				role: context.getNodeParameter('role', itemIndex),
-				triggerSource: context.getNodeParameter('triggerSource', itemIndex),
+				phloId: parameters('phloId'),
+				nodeId: parameters('nodeId'),
+				to: parameters('to'),
+				role: parameters('role'),
+				triggerSource: parameters('triggerSource'),
 			}),
 	};
 }

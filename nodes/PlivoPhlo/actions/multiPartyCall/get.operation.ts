@@ -9,8 +9,8 @@ export const description = updateDisplayOptions(
 	[phloIdField, nodeIdField],
 );
 
-export const prepare: PhloOperation['prepare'] = (context, itemIndex) =>
+export const prepare: PhloOperation['prepare'] = (parameters) =>
 	buildGetMultiPartyCallRequest({
-		phloId: context.getNodeParameter('phloId', itemIndex),
-		nodeId: context.getNodeParameter('nodeId', itemIndex),
+		phloId: parameters('phloId'),
+		nodeId: parameters('nodeId'),
 	});

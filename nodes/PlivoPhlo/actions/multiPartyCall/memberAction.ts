@@ -20,11 +20,11 @@ export function memberActionOperation(
 			{ show: { resource: ['multiPartyCall'], operation: [operation] } },
 			properties,
 		),
-		prepare: (context, itemIndex) =>
+		prepare: (parameters) =>
 			buildMemberActionRequest(action, {
-				phloId: context.getNodeParameter('phloId', itemIndex),
-				nodeId: context.getNodeParameter('nodeId', itemIndex),
-				memberAddress: context.getNodeParameter('memberAddress', itemIndex),
+				phloId: parameters('phloId'),
+				nodeId: parameters('nodeId'),
+				memberAddress: parameters('memberAddress'),
 			}),
 	};
 }

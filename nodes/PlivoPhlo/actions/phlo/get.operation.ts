@@ -9,5 +9,5 @@ export const description = updateDisplayOptions(
 	[phloIdField],
 );
 
-export const prepare: PhloOperation['prepare'] = (context, itemIndex) =>
-	buildGetPhloRequest({ phloId: context.getNodeParameter('phloId', itemIndex) });
+export const prepare: PhloOperation['prepare'] = (parameters) =>
+	buildGetPhloRequest({ phloId: parameters('phloId') });

@@ -22,9 +22,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const prepare: PhloOperation['prepare'] = (context, itemIndex, account) =>
+export const prepare: PhloOperation['prepare'] = (parameters, account) =>
 	buildRunPhloRequest({
 		authId: account.authId,
-		phloId: context.getNodeParameter('phloId', itemIndex),
-		payload: context.getNodeParameter('payload', itemIndex),
+		phloId: parameters('phloId'),
+		payload: parameters('payload'),
 	});
