@@ -99,7 +99,7 @@ const nodeTypes: INodeTypes = {
 export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
 export interface RunOptions {
-	parameters: INodeParameters;
+	parameters: INodeParameters | IDataObject;
 	items?: IDataObject[];
 	credentials: TestCredentials;
 	onError?: OnError;
@@ -115,7 +115,7 @@ export interface RunResult {
 /** Runs the node's real `execute` in n8n-core's ExecuteContext, with n8n's own HTTP helpers. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const parameters =
-		NodeHelpers.getNodeParameters(nodeType.description.properties, options.parameters, true, false, null, nodeType.description) ?? {};
+		NodeHelpers.getNodeParameters(nodeType.description.properties, options.parameters as INodeParameters, true, false, null, nodeType.description) ?? {};
 	const node: INode = {
 		id: 'plivo-phlo-node',
 		name: 'Plivo PHLO',
