@@ -104,6 +104,10 @@ export interface RunOptions {
 	credentials: TestCredentials;
 	onError?: OnError;
 	abortSignal?: AbortSignal;
+	/** The workflow's static data; pass the same object to several runs to keep what the node stores. */
+	staticData?: IDataObject;
+	/** `n8n-nodes-plivo-phlo.plivoPhloTool` when an AI agent runs the node as a tool. */
+	nodeTypeName?: string;
 }
 
 export interface RunResult {
@@ -119,7 +123,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const node: INode = {
 		id: 'plivo-phlo-node',
 		name: 'Plivo PHLO',
-		type: NODE_TYPE,
+		type: options.nodeTypeName ?? NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
@@ -133,7 +137,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		connections: {},
 		active: false,
 		nodeTypes,
-		staticData: {},
+		staticData: options.staticData ?? {},
 		settings: {},
 	});
 	const credentialsHelper = new TestCredentialsHelper(options.credentials);

@@ -12,7 +12,9 @@ import {
 	DEFAULT_REQUESTS_PER_SECOND,
 	DEFAULT_TIMEOUT_MS,
 } from '../descriptions/options';
-import { failureDetails, PhloFailure, type FailureDetails } from '../helpers/failures';
+import { DeduplicationWindow, type SentKeys } from '../helpers/deduplication';
+import { assertAllowedDestination, parseAllowedDestinations } from '../helpers/destinations';
+import { failureDetails, PhloFailure, toolMessage, type FailureDetails, type Outcome } from '../helpers/failures';
 import { runPool } from '../helpers/limiter';
 import { createParameterReader, type ItemParameters } from '../helpers/parameters';
 import { InputError } from '../helpers/validation';
@@ -95,6 +97,28 @@ function readRunSettings(parameters: ItemParameters): RunSettings {
 	};
 }
 
+const STATIC_DATA_KEY = 'plivoPhloSentKeys';
+
+/** Deduplication for this run, when the node's Deduplication Key option is set. */
+function openDeduplication(context: IExecuteFunctions, parameters: ItemParameters): DeduplicationWindow | undefined {
+	const raw = context.getNode().parameters.options;
+	if (typeof raw !== 'object' || raw === null || !('deduplicationKey' in raw) || raw.deduplicationKey === '') {
+		return undefined;
+	}
+	const minutes = positiveNumber(
+		'deduplicationWindowMinutes',
+		parameters('options.deduplicationWindowMinutes', 60),
+		1,
+		'Deduplication Window',
+	);
+	const staticData = context.getWorkflowStaticData('node');
+	const sent = (staticData[STATIC_DATA_KEY] ??= {}) as SentKeys;
+	return new DeduplicationWindow(sent, minutes, () => Date.now());
+}
+
+const outcomeOf = (error: PhloNodeError): Outcome | undefined =>
+	(error.context.details as FailureDetails | undefined)?.outcome;
+
 export async function router(
 	this: IExecuteFunctions,
 	continueOnFail: boolean,
@@ -107,17 +131,43 @@ export async function router(
 	if (!operation) {
 		throw new NodeOperationError(node, `The operation "${operationName}" is not supported for "${resource}"`);
 	}
+	/** As an AI agent's tool, n8n gives the node a type ending in `Tool`. */
+	const asTool = node.type.endsWith('Tool');
 	const parametersOf = createParameterReader(this);
 
 	let transport: PhloTransport | undefined;
 	let settings: RunSettings = { concurrency: 1, requestsPerSecond: 0 };
+	let deduplication: DeduplicationWindow | undefined;
 	let openingError: unknown;
 	try {
 		settings = readRunSettings(parametersOf(0));
+		deduplication = openDeduplication(this, parametersOf(0));
 		transport = await PhloTransport.open(this, settings.requestsPerSecond);
 	} catch (error) {
 		openingError = error;
 	}
+
+	const sendItem = async (itemIndex: number): Promise<INodeExecutionData> => {
+		if (!transport) throw toNodeError(node, openingError, itemIndex);
+		const parameters = parametersOf(itemIndex);
+		const request = operation.prepare(parameters, transport.account);
+		const allowedPatterns = String(parameters('options.allowedDestinations', ''));
+		assertAllowedDestination('to', request.target.to, parseAllowedDestinations(allowedPatterns), allowedPatterns);
+		const timeout = positiveNumber('timeout', parameters('options.timeout', DEFAULT_TIMEOUT_MS), 1, 'Timeout');
+
+		const key = deduplication ? String(parameters('options.deduplicationKey', '') ?? '').trim() : '';
+		if (key && !deduplication?.claim(key)) {
+			return { json: { skipped: 'duplicate', key }, pairedItem: { item: itemIndex } };
+		}
+		const sent = await transport.send(request, { itemIndex, timeout }).then(
+			(json) => ({ json }),
+			(error: unknown) => ({ error }),
+		);
+		if ('json' in sent) return { json: sent.json, pairedItem: { item: itemIndex } };
+		const mayHaveActed = sent.error instanceof PhloFailure && sent.error.details.outcome === 'unknown';
+		if (key && !mayHaveActed) deduplication?.release(key);
+		throw toNodeError(node, sent.error, itemIndex);
+	};
 
 	const results: INodeExecutionData[] = new Array(items.length);
 	let firstFailure: { itemIndex: number; error: PhloNodeError } | undefined;
@@ -128,14 +178,10 @@ export async function router(
 		settings.concurrency,
 		async (itemIndex) => {
 			try {
-				if (!transport) throw toNodeError(node, openingError, itemIndex);
-				const parameters = parametersOf(itemIndex);
-				const request = operation.prepare(parameters, transport.account);
-				const timeout = positiveNumber('timeout', parameters('options.timeout', DEFAULT_TIMEOUT_MS), 1, 'Timeout');
-				const json = await transport.send(request, { itemIndex, timeout });
-				results[itemIndex] = { json, pairedItem: { item: itemIndex } };
+				results[itemIndex] = await sendItem(itemIndex);
 			} catch (error) {
 				const nodeError = toNodeError(node, error, itemIndex);
+				if (asTool) nodeError.message = toolMessage(outcomeOf(nodeError), nodeError.message.replace(/ \[item \d+\]/, ''));
 				if (continueOnFail) {
 					results[itemIndex] = errorItem(nodeError, itemIndex);
 				} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {

@@ -16,6 +16,15 @@ export const optionsField: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Allowed Destinations',
+			name: 'allowedDestinations',
+			type: 'string',
+			default: '',
+			placeholder: '+1415*, sip:*@example.com',
+			description:
+				'Only dial destinations matching one of these patterns (comma-separated, * matches anything). Recommended when an AI agent uses this node as a tool.',
+		},
+		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
@@ -23,6 +32,23 @@ export const optionsField: INodeProperties = {
 			default: DEFAULT_CONCURRENCY,
 			description:
 				'How many requests may wait for Plivo at the same time. Output order never changes. Raise it with Max Requests per Second when Plivo answers slowly.',
+		},
+		{
+			displayName: 'Deduplication Key',
+			name: 'deduplicationKey',
+			type: 'string',
+			default: '',
+			placeholder: '={{ $json.ticketId }}',
+			description:
+				'Skip an item whose key was already sent (or left with an unknown outcome) within the window, e.g. a CRM ticket ID. Kept in the workflow\'s static data: see the README for what this does and does not guarantee.',
+		},
+		{
+			displayName: 'Deduplication Window (Minutes)',
+			name: 'deduplicationWindowMinutes',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description: 'How long a sent key keeps an item with the same key from being sent',
 		},
 		{
 			displayName: 'Max Requests per Second',

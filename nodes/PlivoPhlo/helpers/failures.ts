@@ -58,3 +58,12 @@ export function adviceFor(outcome: Outcome, sideEffects: boolean): string {
 		? "Plivo may have processed the request (for example placed the call): check the call logs in Plivo's console before running this item again."
 		: 'This request only reads, so running it again is safe.';
 }
+
+/** What an AI agent gets instead of the full message: short, and plain about what it must not do. */
+export function toolMessage(outcome: Outcome | undefined, reason: string): string {
+	if (outcome === 'unknown') {
+		return `Outcome unknown: ${reason}. The call may have been placed. Do not retry: a person must check Plivo's call logs.`;
+	}
+	if (outcome === 'rejected') return `Refused by Plivo, nothing was done: ${reason}.`;
+	return `Not sent, nothing was done: ${reason}.`;
+}

@@ -1,0 +1,147 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { DeduplicationWindow, type SentKeys } from '../../nodes/PlivoPhlo/helpers/deduplication';
+import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
+import { runNode, runNodeExpectingError, type RunOptions } from '../helpers/runNode';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../simulator/simulator';
+
+let sim: Simulator;
+beforeAll(async () => {
+	sim = await startSimulator({ slowDelayMs: 2_000 });
+});
+afterEach(() => sim.reset());
+afterAll(async () => await sim.close());
+
+const addUser = (options: IDataObject): RunOptions['parameters'] => ({
+	resource: 'multiPartyCall',
+	operation: 'addUser',
+	phloId: DEMO_PHLO_ID,
+	nodeId: DEMO_NODE_ID,
+	to: '={{ $json.phone }}',
+	triggerSource: '+14155550000',
+	options: { maxRequestsPerSecond: 0, concurrency: 3, ...options },
+});
+
+describe('deduplication key', () => {
+	it('skips an item whose key was sent in this run or an earlier one, within the window', async () => {
+		const staticData: IDataObject = {};
+		const options = { deduplicationKey: '={{ $json.ticket }}' };
+		const first = await runNode({
+			parameters: addUser(options),
+			items: [
+				{ ticket: 'T-1', phone: '+14155551001' },
+				{ ticket: 'T-2', phone: '+14155551002' },
+				{ ticket: 'T-1', phone: '+14155551003' },
+				{ ticket: '', phone: '+14155551004' },
+			],
+			credentials: sim.credentials,
+			staticData,
+		});
+		expect(first.output[0].map((item) => item.json)).toEqual([
+			{ api_id: expect.any(String), error: '' },
+			{ api_id: expect.any(String), error: '' },
+			{ skipped: 'duplicate', key: 'T-1' },
+			{ api_id: expect.any(String), error: '' },
+		]);
+		expect(first.output[0][2].pairedItem).toEqual({ item: 2 });
+
+		const second = await runNode({
+			parameters: addUser(options),
+			items: [{ ticket: 'T-2', phone: '+14155551002' }, { ticket: 'T-3', phone: '+14155551005' }],
+			credentials: sim.credentials,
+			staticData,
+		});
+		expect(second.output[0].map((item) => item.json)).toEqual([
+			{ skipped: 'duplicate', key: 'T-2' },
+			{ api_id: expect.any(String), error: '' },
+		]);
+		expect(sim.count()).toBe(4);
+	});
+
+	it('frees the key of an item that was refused or not sent, keeps the key of one left unknown', async () => {
+		const staticData: IDataObject = {};
+		const parameters = addUser({ deduplicationKey: '={{ $json.ticket }}', timeout: 300 });
+		const items = [
+			{ ticket: 'refused', phone: faultNumber('0400') },
+			{ ticket: 'unknown', phone: faultNumber('0408') },
+			{ ticket: 'invalid', phone: 'nobody' },
+		];
+		await runNode({ parameters, items, credentials: sim.credentials, staticData, onError: 'continueRegularOutput' });
+		const again = await runNode({ parameters, items, credentials: sim.credentials, staticData, onError: 'continueRegularOutput' });
+		expect(again.output[0][0].json).toMatchObject({ details: { outcome: 'rejected' } });
+		expect(again.output[0][1].json).toEqual({ skipped: 'duplicate', key: 'unknown' });
+		expect(again.output[0][2].json).toMatchObject({ details: { outcome: 'not_sent', field: 'to' } });
+		expect(sim.count({ to: faultNumber('0400') })).toBe(2);
+		expect(sim.count({ to: faultNumber('0408') })).toBe(1);
+	});
+
+	it('forgets keys older than the window', () => {
+		let now = 0;
+		const sent: SentKeys = {};
+		const first = new DeduplicationWindow(sent, 10, () => now);
+		expect(first.claim('a')).toBe(true);
+		expect(first.claim('a')).toBe(false);
+		now = 10 * 60_000 + 1;
+		const later = new DeduplicationWindow(sent, 10, () => now);
+		expect(sent).toEqual({});
+		expect(later.claim('a')).toBe(true);
+	});
+});
+
+describe('allowed destinations', () => {
+	it('refuses a destination outside the patterns before sending it', async () => {
+		const { output } = await runNode({
+			parameters: addUser({ allowedDestinations: '+1415*, sip:*@example.com' }),
+			items: [{ phone: '+1 415 555 1234' }, { phone: '+442079460958' }, { phone: 'sip:agent@example.com' }, { phone: 'sip:x@evil.test' }],
+			credentials: sim.credentials,
+			onError: 'continueRegularOutput',
+		});
+		expect(output[0][0].json.error).toBe('');
+		expect(output[0][1].json).toEqual({
+			error: 'To "+442079460958" is not an allowed destination (allowed: +1415*, sip:*@example.com) [item 1]',
+			details: { outcome: 'not_sent', item_index: 1, field: 'to' },
+		});
+		expect(output[0][2].json.error).toBe('');
+		expect(output[0][3].json).toMatchObject({ details: { outcome: 'not_sent', field: 'to' } });
+		expect(sim.count()).toBe(2);
+	});
+
+	it('treats pattern characters other than * literally', () => {
+		const [pattern] = parseAllowedDestinations('+1415555.*');
+		expect(pattern.test('+1415555.9')).toBe(true);
+		expect(pattern.test('+141555599')).toBe(false);
+	});
+});
+
+describe('as an AI agent tool', () => {
+	const asTool = { nodeTypeName: 'n8n-nodes-plivo-phlo.plivoPhloTool' };
+
+	it('says plainly that an unknown outcome must not be retried', async () => {
+		const error = await runNodeExpectingError({
+			parameters: addUser({ timeout: 300 }),
+			items: [{ phone: faultNumber('0408') }],
+			credentials: sim.credentials,
+			...asTool,
+		});
+		expect(error.message).toMatch(/^Outcome unknown: .*no answer within 300 ms\. The call may have been placed\. Do not retry/);
+	});
+
+	it('gives short answers for refusals and bad input', async () => {
+		const refused = await runNodeExpectingError({
+			parameters: addUser({}),
+			items: [{ phone: faultNumber('0404') }],
+			credentials: sim.credentials,
+			...asTool,
+		});
+		expect(refused.message).toBe(
+			'Refused by Plivo, nothing was done: Plivo PHLO error (HTTP 404): member not found in the multi party call.',
+		);
+		const invalid = await runNodeExpectingError({
+			parameters: addUser({}),
+			items: [{ phone: 'call my mum' }],
+			credentials: sim.credentials,
+			...asTool,
+		});
+		expect(invalid.message).toMatch(/^Not sent, nothing was done: To "call my mum" is not a phone number/);
+	});
+});
