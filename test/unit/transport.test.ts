@@ -32,6 +32,18 @@ describe('networkErrorCode', () => {
 		expect(networkErrorCode('text')).toBeUndefined();
 	});
 
+	it("reads n8n 1.x's wrapping, which keeps only the client's message", () => {
+		const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), {
+			messages: ['timeout of 500ms exceeded'],
+		});
+		expect(networkErrorCode(wrapped)).toBe('ETIMEDOUT');
+		const refused = Object.assign(new Error('The service refused the connection - perhaps it is offline'), {
+			messages: ['connect ECONNREFUSED 127.0.0.1:9'],
+		});
+		expect(networkErrorCode(refused)).toBe('ECONNREFUSED');
+		expect(networkErrorCode(Object.assign(new Error('socket hang up'), { messages: ['socket hang up'] }))).toBeUndefined();
+	});
+
 	it('does not loop on a cyclic cause', () => {
 		const error: Error & { cause?: unknown } = new Error('a');
 		error.cause = error;

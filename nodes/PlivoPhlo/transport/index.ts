@@ -79,15 +79,28 @@ export function resolveBaseUrl(value: unknown): string {
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
-/** Finds the network error code (ECONNREFUSED, ETIMEDOUT…) in whatever n8n's HTTP helper wrapped it in. */
+const CODE_IN_TEXT = /\b(E[A-Z]{4,}|ERR_[A-Z_]+)\b/;
+
+/**
+ * Finds the network error code (ECONNREFUSED, ETIMEDOUT…) in whatever n8n's HTTP helper wrapped it in.
+ * n8n 2.x keeps the client's error as `cause`; n8n 1.x drops it and keeps only its message, in
+ * `messages`, after replacing `message` with a friendlier text.
+ */
 export function networkErrorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	let current: unknown = error;
 	while (typeof current === 'object' && current !== null && !seen.has(current)) {
 		seen.add(current);
-		const { code, message } = current as { code?: unknown; message?: unknown };
+		const { code, message, messages } = current as { code?: unknown; message?: unknown; messages?: unknown };
 		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		if (typeof message === 'string' && /timeout of \d+ms exceeded/i.test(message)) return 'ETIMEDOUT';
+		const texts = [message, ...(Array.isArray(messages) ? messages : [])].filter(
+			(text): text is string => typeof text === 'string',
+		);
+		for (const text of texts) {
+			if (/timeout of \d+ms exceeded/i.test(text)) return 'ETIMEDOUT';
+			const found = text.match(CODE_IN_TEXT);
+			if (found) return found[1];
+		}
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

