@@ -1,0 +1,105 @@
+/**
+ * `npm run demo`: the packed package in a real n8n, exactly as a user installs it, running an example
+ * workflow (Manual Trigger → CRM contacts → Plivo PHLO "Add User") with n8n's CLI. Against the local
+ * PHLO simulator unless PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, PLIVO_PHLO_ID and PLIVO_NODE_ID are set.
+ */
+import { ensureN8n, LINES, N8nInstance, nodeOutput, packPackage } from '../test/harness/realN8n';
+import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../test/simulator/simulator';
+
+const env = process.env;
+const real = Boolean(env.PLIVO_AUTH_ID && env.PLIVO_AUTH_TOKEN && env.PLIVO_PHLO_ID && env.PLIVO_NODE_ID);
+
+async function main(): Promise<void> {
+	const say = (text: string) => process.stdout.write(`${text}\n`);
+	const install = await ensureN8n('2.x');
+	say(`n8n ${install.n8nVersion} on Node.js ${LINES['2.x'].node} is ready.`);
+	say('Building and packing n8n-nodes-plivo-phlo...');
+	const tarball = await packPackage();
+	say('Installing it into a fresh n8n user folder (npm install in ~/.n8n/nodes)...');
+	const n8n = await N8nInstance.create(install, tarball);
+
+	let sim: Simulator | undefined;
+	try {
+		let credential;
+		let contacts: Array<Record<string, string>>;
+		let target: { phloId: string; nodeId: string };
+		if (real) {
+			if (!env.PLIVO_TO || !env.PLIVO_TRIGGER_SOURCE) {
+				throw new Error('Against real Plivo, also set PLIVO_TO (who to dial) and PLIVO_TRIGGER_SOURCE (the agent on the call).');
+			}
+			credential = plivoCredential('plivoDemo0001', {
+				authId: env.PLIVO_AUTH_ID ?? '',
+				authToken: env.PLIVO_AUTH_TOKEN ?? '',
+				baseUrl: env.PLIVO_BASE_URL ?? 'https://phlorunner.plivo.com',
+			});
+			contacts = [{ name: 'Real contact', phone: env.PLIVO_TO, agent: env.PLIVO_TRIGGER_SOURCE }];
+			target = { phloId: env.PLIVO_PHLO_ID ?? '', nodeId: env.PLIVO_NODE_ID ?? '' };
+			say('Target: real Plivo (this dials a real phone).');
+		} else {
+			sim = await startSimulator();
+			credential = plivoCredential('plivoDemo0001', sim.credentials);
+			contacts = [
+				{ name: 'Ada Lovelace', phone: '+1 (415) 555-0101', agent: '+14155550000' },
+				{ name: 'Grace Hopper', phone: '+44 20 7946 0958', agent: '+14155550000' },
+				{ name: 'Alan Turing', phone: 'sip:alan@example.com', agent: '+14155550000' },
+				{ name: 'Not a number', phone: 'call me maybe', agent: '+14155550000' },
+			];
+			target = { phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID };
+			say(`Target: the PHLO simulator at ${sim.url} (no Plivo account, no network).`);
+		}
+
+		await n8n.importCredentials([credential]);
+		await n8n.importWorkflows([
+			workflow(
+				'plivoPhloDemo01',
+				[
+					manualTrigger(),
+					codeNode('CRM contacts', contacts),
+					plivoNode(
+						'Plivo PHLO',
+						credential,
+						{
+							resource: 'multiPartyCall',
+							operation: 'addUser',
+							...target,
+							to: '={{ $json.phone }}',
+							role: 'customer',
+							triggerSource: '={{ $json.agent }}',
+						},
+						'continueRegularOutput',
+					),
+				],
+				[
+					['Start', 'CRM contacts'],
+					['CRM contacts', 'Plivo PHLO'],
+				],
+			),
+		]);
+		say('Executing the workflow with `n8n execute`...\n');
+		const result = await n8n.execute('plivoPhloDemo01');
+		if (!result.execution) throw new Error(`n8n printed no execution:\n${result.stdout}\n${result.stderr}`);
+		const items = nodeOutput(result.execution, 'Plivo PHLO');
+		const run = result.execution.data.resultData.runData['Plivo PHLO'][0];
+		say(`Plivo PHLO "Add User" returned ${items.length} item(s) for ${contacts.length} contact(s) (execution ${result.execution.status}, node time ${run.executionTime} ms):\n`);
+		items.forEach((item, index) => {
+			const contact = contacts[index];
+			const outcome = item.json.api_id ? `added      api_id ${String(item.json.api_id)}` : `failed     ${String(item.json.error)}`;
+			say(`  ${String(index).padStart(2)}  ${contact.name.padEnd(14)} ${String(contact.phone).padEnd(22)} ${outcome}`);
+		});
+		say('\nFirst item as n8n returned it:');
+		say(JSON.stringify(items[0], null, 2));
+		if (sim) {
+			say(`\nThe simulator received ${sim.count()} request(s):`);
+			for (const request of sim.requests) say(`  ${request.method} ${request.url}  ${request.body}  → ${request.status}`);
+		}
+	} finally {
+		n8n.dispose();
+		await sim?.close();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+	process.exitCode = 1;
+});
