@@ -79,5 +79,14 @@ export class PlivoPhloApi implements ICredentialType {
 			url: '=/v1/Account/{{ ($credentials.authId || "").trim() }}/',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Plivo refused the Auth ID and Auth Token (HTTP 401): check both in the Plivo console',
+				},
+			},
+		],
 	};
 }

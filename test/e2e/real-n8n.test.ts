@@ -267,4 +267,45 @@ describe.each(lines)('real n8n %s', (line) => {
 		]);
 		expect(sim.count()).toBe(2);
 	}, 120_000);
+
+	it('the credential test accepts the right Auth Token and reports a wrong one', async () => {
+		const server = await n8n.startServer(await freePort());
+		try {
+			const owner = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e' };
+			const setup = await fetch(`${server.url}/rest/owner/setup`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify(owner),
+			});
+			expect(setup.status).toBe(200);
+			const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+			const testCredential = async (id: string, authToken: string) => {
+				const answer = await fetch(`${server.url}/rest/credentials/test`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json', Cookie: cookie },
+					body: JSON.stringify({
+						credentials: { id, name: `Plivo ${id}`, type: 'plivoPhloApi', data: { ...sim.credentials, authToken } },
+					}),
+				});
+				expect(answer.status).toBe(200);
+				return ((await answer.json()) as { data: { status: string; message: string } }).data;
+			};
+			expect(await testCredential('plivoGood001', sim.authToken)).toMatchObject({ status: 'OK' });
+			const wrong = await testCredential('plivoWrong001', WRONG_TOKEN);
+			expect(wrong.status).toBe('Error');
+			// n8n 2.x shows the credential's own 401 rule; 1.x its generic 401 text.
+			expect(wrong.message).toBe(
+				line === '2.x'
+					? 'Plivo refused the Auth ID and Auth Token (HTTP 401): check both in the Plivo console'
+					: 'Authorization failed - please check your credentials',
+			);
+			expect(wrong.message).not.toContain(WRONG_TOKEN);
+			// The credential test only reads the account; n8n 1.x asks twice after a 401.
+			const checks = sim.filter({ route: 'account.get' });
+			expect(checks.map((request) => request.path)).toEqual(checks.map(() => `/v1/Account/${sim.authId}`));
+			expect(checks.map((request) => request.status)).toEqual([200, ...checks.slice(1).map(() => 401)]);
+		} finally {
+			await server.stop();
+		}
+	}, 180_000);
 });

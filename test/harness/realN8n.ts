@@ -331,8 +331,9 @@ export class N8nInstance {
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n exited before it was ready:\n${output.slice(-3000)}`);
 			try {
-				const answer = await fetch(`${url}/healthz/readiness`);
-				if (answer.ok) return { url, stop };
+				// Ready for us once the REST API answers: /healthz/readiness can say ready a little before.
+				const answer = await fetch(`${url}/rest/settings`);
+				if (answer.ok && answer.headers.get('content-type')?.includes('application/json')) return { url, stop };
 			} catch {}
 			await new Promise((done) => setTimeout(done, 500));
 		}
