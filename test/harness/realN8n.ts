@@ -57,10 +57,11 @@ interface RunResult {
 export function run(
 	command: string,
 	args: string[],
-	options: SpawnOptions & { stream?: boolean; input?: string } = {},
+	options: SpawnOptions & { stream?: boolean; input?: string; onSpawn?: (pid: number) => void } = {},
 ): Promise<RunResult> {
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		let stdout = '';
 		let stderr = '';
 		child.stdout?.on('data', (chunk: Buffer) => {
@@ -195,12 +196,24 @@ export interface ExecutionData {
 
 export interface ExecutionResult {
 	exitCode: number;
+	/** Highest resident memory of the n8n process seen while it ran (sampled every 100 ms). */
+	peakRssBytes: number;
 	/** The execution n8n printed; undefined when it printed none. */
 	execution: ExecutionData | undefined;
 	stdout: string;
 	stderr: string;
 	/** Wall time of the CLI command, ms. */
 	wallMs: number;
+}
+
+/** Resident memory of a process, from /proc; 0 once it has gone. */
+function residentBytes(pid: number): number {
+	try {
+		const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+		return match ? Number(match[1]) * 1024 : 0;
+	} catch {
+		return 0;
+	}
 }
 
 /** `n8n execute --rawOutput` prints the execution as pretty JSON between a `{` line and a `}` line. */
@@ -255,9 +268,16 @@ export class N8nInstance {
 		return new N8nInstance(install, userFolder, env);
 	}
 
-	async cli(args: string[], options: { timeoutMs?: number } = {}): Promise<RunResult & { wallMs: number }> {
+	async cli(
+		args: string[],
+		options: { timeoutMs?: number; onSpawn?: (pid: number) => void } = {},
+	): Promise<RunResult & { wallMs: number }> {
 		const started = Date.now();
-		const child = run(this.install.nodeBin, [this.install.n8nBin, ...args], { cwd: this.userFolder, env: this.env });
+		const child = run(this.install.nodeBin, [this.install.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: this.env,
+			onSpawn: options.onSpawn,
+		});
 		const timeout = options.timeoutMs ?? 300_000;
 		let timer: NodeJS.Timeout | undefined;
 		const result = await Promise.race([
@@ -286,8 +306,18 @@ export class N8nInstance {
 	}
 
 	async execute(workflowId: string, options: { timeoutMs?: number } = {}): Promise<ExecutionResult> {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], options);
+		let peakRssBytes = 0;
+		let sampler: NodeJS.Timeout | undefined;
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
+			...options,
+			onSpawn: (pid) => {
+				sampler = setInterval(() => {
+					peakRssBytes = Math.max(peakRssBytes, residentBytes(pid));
+				}, 100);
+			},
+		}).finally(() => clearInterval(sampler));
 		return {
+			peakRssBytes,
 			exitCode: result.code,
 			execution: parseExecution(result.stdout),
 			stdout: result.stdout,

@@ -1,0 +1,232 @@
+/**
+ * `npm run bench`: the node against n8n's HTTP Request node, both in ONE real n8n 2.40 execution
+ * (Manual Trigger → Code node making N contacts → both branches), compared by n8n's own per-node
+ * `executionTime`; then a raw keep-alive client outside n8n; then scaling (1k/5k/10k) and the rate
+ * limiter against a simulator enforcing Plivo's default limit. `BENCH_N` sets N (default 5000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import axios from 'axios';
+
+import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
+import { ensureN8n, N8nInstance, nodeOutput, packPackage, REPO_ROOT, type CredentialJson, type ExecutionResult } from '../test/harness/realN8n';
+import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/simulator/simulator';
+
+const N = Number(process.env.BENCH_N ?? 5000);
+const CONCURRENCY = 10;
+const AGENT = '+14155550000';
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+interface SimulatorProcess {
+	url: string;
+	authId: string;
+	authToken: string;
+	control: (path: string, init?: RequestInit) => Promise<unknown>;
+	stop: () => Promise<void>;
+}
+
+/** The simulator in its own process, so neither n8n nor the raw client shares its event loop. */
+async function startSimulatorProcess(args: string[]): Promise<SimulatorProcess> {
+	const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'test/simulator/cli.ts'), '--port', '0', ...args], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const line = await new Promise<string>((resolve, reject) => {
+		let buffer = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			buffer += chunk;
+			if (buffer.includes('\n')) resolve(buffer.split('\n')[0]);
+		});
+		child.once('exit', () => reject(new Error('simulator exited')));
+	});
+	const info = JSON.parse(line) as { url: string; authId: string; authToken: string };
+	return {
+		...info,
+		control: async (path, init) => (await (await fetch(`${info.url}/__simulator/${path}`, init)).json()) as unknown,
+		stop: async () => {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			await exited;
+		},
+	};
+}
+
+const contactsCode = (count: number) =>
+	`return Array.from({ length: ${count} }, (_, i) => ({ json: { name: 'Contact ' + i, phone: '+1415' + String(5000000 + i), agent: '${AGENT}', company: 'Acme ' + (i % 97) } }));`;
+
+function ourNode(name: string, credential: CredentialJson, options: Record<string, unknown>) {
+	return plivoNode(name, credential, {
+		resource: 'multiPartyCall',
+		operation: 'addUser',
+		phloId: DEMO_PHLO_ID,
+		nodeId: DEMO_NODE_ID,
+		to: '={{ $json.phone }}',
+		role: 'customer',
+		triggerSource: '={{ $json.agent }}',
+		options,
+	});
+}
+
+/** n8n's HTTP Request node wired as a user would for the same call. */
+function httpRequestNode(name: string, url: string, basicAuth: CredentialJson, batching?: { batchSize: number; batchInterval: number }) {
+	return {
+		id: name.replace(/\W+/g, '-'),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [0, 0] as [number, number],
+		parameters: {
+			method: 'POST',
+			url: `${url}/v1/phlo/${DEMO_PHLO_ID}/multi_party_call/${DEMO_NODE_ID}`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpBasicAuth',
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'keypair',
+			bodyParameters: {
+				parameters: [
+					{ name: 'action', value: 'call' },
+					{ name: 'to', value: '={{ $json.phone }}' },
+					{ name: 'role', value: 'customer' },
+					{ name: 'trigger_source', value: '={{ $json.agent }}' },
+				],
+			},
+			options: batching ? { batching: { batch: batching } } : {},
+		},
+		credentials: { httpBasicAuth: { id: basicAuth.id, name: basicAuth.name } },
+	};
+}
+
+function nodeStats(result: ExecutionResult, name: string, count: number) {
+	const run = result.execution?.data.resultData.runData[name]?.[0];
+	if (!run) throw new Error(`${name} did not run:\n${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`);
+	const items = nodeOutput(result.execution, name);
+	const ok = items.filter((item) => item.json.api_id).length;
+	return { ms: run.executionTime, itemsPerSecond: (count * 1000) / run.executionTime, ok, items: items.length };
+}
+
+async function rawLoop(url: string, authId: string, authToken: string, count: number): Promise<number> {
+	const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+	const client = axios.create({ httpAgent: agent, auth: { username: authId, password: authToken } });
+	const target = `${url}/v1/phlo/${DEMO_PHLO_ID}/multi_party_call/${DEMO_NODE_ID}`;
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < count) {
+				const i = next++;
+				const answer = await client.post(target, { action: 'call', to: `+1415${5000000 + i}`, role: 'customer', trigger_source: AGENT });
+				if (answer.status !== 201) throw new Error(`raw request ${i}: HTTP ${answer.status}`);
+			}
+		}),
+	);
+	const elapsed = performance.now() - started;
+	agent.destroy();
+	return (count * 1000) / elapsed;
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const fixed = (value: number) => value.toFixed(value >= 100 ? 0 : 1);
+
+async function main(): Promise<void> {
+	say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${mb(totalmem())}; N=${N}`);
+	const install = await ensureN8n('2.x');
+	const n8n = await N8nInstance.create(install, await packPackage());
+	const fast = await startSimulatorProcess(['--no-record']);
+	const limited = await startSimulatorProcess(['--rate-limit', '300/5000']);
+	try {
+		const credential = plivoCredential('plivoBench001', { authId: fast.authId, authToken: fast.authToken, baseUrl: fast.url });
+		const limitedCredential = plivoCredential('plivoLimit001', { authId: limited.authId, authToken: limited.authToken, baseUrl: limited.url });
+		const basicAuth: CredentialJson = { id: 'basicBench001', name: 'Basic bench', type: 'httpBasicAuth', data: { user: fast.authId, password: fast.authToken } };
+		await n8n.importCredentials([credential, limitedCredential, basicAuth]);
+
+		const variants = [
+			{ name: 'HTTP Request (no batching)', batching: undefined },
+			{ name: 'HTTP Request (batch 10)', batching: { batchSize: 10, batchInterval: 0 } },
+			{ name: 'HTTP Request (batch 50)', batching: { batchSize: 50, batchInterval: 0 } },
+		];
+		const compare = [
+			ourNode('Plivo PHLO', credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: 0 }),
+			...variants.map((variant) => httpRequestNode(variant.name, fast.url, basicAuth, variant.batching)),
+		];
+		const scaling = [1000, 5000, 10000];
+		const limiterRate = 58;
+		const limiterItems = limiterRate * 31;
+		await n8n.importWorkflows([
+			workflow('benchCompare001', [manualTrigger(), codeNode('Contacts', { code: contactsCode(N) }), ...compare], [
+				['Start', 'Contacts'],
+				...compare.map((node): [string, string] => ['Contacts', node.name]),
+			]),
+			...scaling.map((count) =>
+				workflow(`benchScale${String(count).padStart(5, '0')}`, [manualTrigger(), codeNode('Contacts', { code: contactsCode(count) }), ourNode('Plivo PHLO', credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: 0 })], [
+					['Start', 'Contacts'],
+					['Contacts', 'Plivo PHLO'],
+				]),
+			),
+			workflow('benchLimiter001', [manualTrigger(), codeNode('Contacts', { code: contactsCode(limiterItems) }), ourNode('Plivo PHLO', limitedCredential, { concurrency: CONCURRENCY, maxRequestsPerSecond: limiterRate })], [
+				['Start', 'Contacts'],
+				['Contacts', 'Plivo PHLO'],
+			]),
+			workflow('benchBackoff001', [manualTrigger(), codeNode('Contacts', { code: contactsCode(120) }), ourNode('Plivo PHLO', limitedCredential, { concurrency: CONCURRENCY, maxRequestsPerSecond: 20 })], [
+				['Start', 'Contacts'],
+				['Contacts', 'Plivo PHLO'],
+			], ),
+		]);
+
+		say(`\n1. One n8n ${install.n8nVersion} execution, ${N} contacts, each branch making the same ${N} Add User calls:`);
+		const result = await n8n.execute('benchCompare001', { timeoutMs: 900_000 });
+		const ours = nodeStats(result, 'Plivo PHLO', N);
+		say(`   Plivo PHLO node (concurrency ${CONCURRENCY}, limiter off)   ${fixed(ours.itemsPerSecond).padStart(6)} items/s  (${ours.ms} ms, ${ours.ok}/${N} answered 201)`);
+		let best = { name: '', itemsPerSecond: 0 };
+		for (const variant of variants) {
+			const stats = nodeStats(result, variant.name, N);
+			say(`   ${variant.name.padEnd(44)} ${fixed(stats.itemsPerSecond).padStart(6)} items/s  (${stats.ms} ms, ${stats.ok}/${N} answered)`);
+			if (stats.itemsPerSecond > best.itemsPerSecond) best = { name: variant.name, itemsPerSecond: stats.itemsPerSecond };
+		}
+		say(`   n8n peak memory (main process): ${mb(result.peakRssBytes)}`);
+
+		say(`\n2. Raw keep-alive axios loop outside n8n, ${CONCURRENCY} in flight, same simulator:`);
+		const raw = await rawLoop(fast.url, fast.authId, fast.authToken, N);
+		say(`   raw client ${fixed(raw).padStart(6)} requests/s`);
+
+		say('\n3. Scaling (Plivo PHLO node alone):');
+		for (const count of scaling) {
+			const scaled = await n8n.execute(`benchScale${String(count).padStart(5, '0')}`, { timeoutMs: 900_000 });
+			const stats = nodeStats(scaled, 'Plivo PHLO', count);
+			say(`   ${String(count).padStart(6)} items: node ${String(stats.ms).padStart(6)} ms, ${fixed(stats.itemsPerSecond).padStart(6)} items/s, n8n peak memory ${mb(scaled.peakRssBytes)}`);
+		}
+
+		say(`\n4. Limiter at ${limiterRate}/s for ${limiterItems} items against a simulator enforcing 300 requests per sliding 5 s:`);
+		await limited.control('reset', { method: 'POST' });
+		const limitedRun = await n8n.execute('benchLimiter001', { timeoutMs: 900_000 });
+		const limitedStats = nodeStats(limitedRun, 'Plivo PHLO', limiterItems);
+		const recorded = (await limited.control('requests?since=0')) as { requests: Array<{ receivedAt: number; status: number }> };
+		const times = recorded.requests.map((request) => request.receivedAt).sort((a, b) => a - b);
+		const achieved = ((times.length - 1) * 1000) / (times[times.length - 1] - times[0]);
+		const tooMany = recorded.requests.filter((request) => request.status === 429).length;
+		say(`   ${limitedStats.ok}/${limiterItems} answered 201 over ${((times[times.length - 1] - times[0]) / 1000).toFixed(1)} s: achieved ${achieved.toFixed(2)} requests/s (${(((achieved - limiterRate) / limiterRate) * 100).toFixed(2)}% off the setting), ${tooMany} answered 429`);
+
+		say('\n5. Back-off: node set to 20/s against a simulator allowing 50 per 5 s (10/s), 120 items:');
+		await limited.control('config', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rateLimit: { limit: 50, windowMs: 5000 } }) });
+		await limited.control('reset', { method: 'POST' });
+		await limited.control('config', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rateLimit: { limit: 50, windowMs: 5000 } }) });
+		const backoff = await n8n.execute('benchBackoff001', { timeoutMs: 900_000 });
+		const backoffItems = nodeOutput(backoff.execution, 'Plivo PHLO');
+		const backoffRequests = ((await limited.control('requests?since=0')) as { requests: Array<{ status: number; to?: string }> }).requests;
+		const accepted = backoffRequests.filter((request) => request.status === 201);
+		say(`   ${backoffItems.length} results for 120 items (${backoffItems.filter((item) => item.json.api_id).length} succeeded), ${backoffRequests.length - accepted.length} answered 429, ${new Set(accepted.map((request) => request.to)).size} distinct contacts accepted once each (${accepted.length} accepted)`);
+
+		say(`\nbench: N=${N} node=${fixed(ours.itemsPerSecond)} items/s httpRequest=${fixed(best.itemsPerSecond)} items/s raw=${fixed(raw)} items/s node/httpRequest=${(ours.itemsPerSecond / best.itemsPerSecond).toFixed(2)} node/raw=${(ours.itemsPerSecond / raw).toFixed(2)}`);
+	} finally {
+		n8n.dispose();
+		await fast.stop();
+		await limited.stop();
+	}
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+	process.exitCode = 1;
+});
