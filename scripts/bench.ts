@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import axios from 'axios';
 
-import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
+import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
 import { ensureN8n, N8nInstance, nodeOutput, packPackage, REPO_ROOT, type CredentialJson, type ExecutionResult } from '../test/harness/realN8n';
 import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/simulator/simulator';
 
@@ -57,16 +57,7 @@ const contactsCode = (count: number) =>
 	`return Array.from({ length: ${count} }, (_, i) => ({ json: { name: 'Contact ' + i, phone: '+1415' + String(5000000 + i), agent: '${AGENT}', company: 'Acme ' + (i % 97) } }));`;
 
 function ourNode(name: string, credential: CredentialJson, options: Record<string, unknown>) {
-	return plivoNode(name, credential, {
-		resource: 'multiPartyCall',
-		operation: 'addUser',
-		phloId: DEMO_PHLO_ID,
-		nodeId: DEMO_NODE_ID,
-		to: '={{ $json.phone }}',
-		role: 'customer',
-		triggerSource: '={{ $json.agent }}',
-		options,
-	});
+	return plivoNode(name, credential, addUserForContacts({ phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID }, options));
 }
 
 /** n8n's HTTP Request node wired as a user would for the same call. */

@@ -4,7 +4,7 @@
  * PHLO simulator unless PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, PLIVO_PHLO_ID and PLIVO_NODE_ID are set.
  */
 import { ensureN8n, LINES, N8nInstance, nodeOutput, packPackage } from '../test/harness/realN8n';
-import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
+import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../test/simulator/simulator';
 
 const env = process.env;
@@ -59,14 +59,7 @@ async function main(): Promise<void> {
 					plivoNode(
 						'Plivo PHLO',
 						credential,
-						{
-							resource: 'multiPartyCall',
-							operation: 'addUser',
-							...target,
-							to: '={{ $json.phone }}',
-							role: 'customer',
-							triggerSource: '={{ $json.agent }}',
-						},
+						addUserForContacts(target),
 						'continueRegularOutput',
 					),
 				],

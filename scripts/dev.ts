@@ -3,7 +3,7 @@
  * simulator running, and a credential and an example workflow pointing at it. Ctrl-C stops everything.
  */
 import { ensureN8n, N8nInstance, packPackage } from '../test/harness/realN8n';
-import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
+import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator } from '../test/simulator/simulator';
 
 async function main(): Promise<void> {
@@ -22,15 +22,7 @@ async function main(): Promise<void> {
 					{ name: 'Ada Lovelace', phone: '+14155550101', agent: '+14155550000' },
 					{ name: 'Alan Turing', phone: 'sip:alan@example.com', agent: '+14155550000' },
 				]),
-				plivoNode('Plivo PHLO', credential, {
-					resource: 'multiPartyCall',
-					operation: 'addUser',
-					phloId: DEMO_PHLO_ID,
-					nodeId: DEMO_NODE_ID,
-					to: '={{ $json.phone }}',
-					role: 'customer',
-					triggerSource: '={{ $json.agent }}',
-				}),
+				plivoNode('Plivo PHLO', credential, addUserForContacts({ phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID })),
 			],
 			[
 				['Start', 'CRM contacts'],

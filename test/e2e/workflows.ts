@@ -66,3 +66,16 @@ export function workflow(id: string, nodes: NodeJson[], links: Array<[string, st
 	}
 	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
+
+/** Add User for every incoming contact: `to` from `$json.phone`, the agent from `$json.agent`. */
+export function addUserForContacts(target: { phloId: string; nodeId: string }, options?: Record<string, unknown>): Record<string, unknown> {
+	return {
+		resource: 'multiPartyCall',
+		operation: 'addUser',
+		...target,
+		to: '={{ $json.phone }}',
+		role: 'customer',
+		triggerSource: '={{ $json.agent }}',
+		...(options ? { options } : {}),
+	};
+}

@@ -1,6 +1,7 @@
 import { PhloFailure } from '../../nodes/PlivoPhlo/helpers/failures';
 import type { PhloRequest } from '../../nodes/PlivoPhlo/helpers/requests';
 import { excerpt, interpretAnswer, parseBody, retryAfterMs } from '../../nodes/PlivoPhlo/helpers/responses';
+import { thrownBy } from '../helpers/thrown';
 
 const post: PhloRequest = {
 	method: 'POST',
@@ -10,15 +11,7 @@ const post: PhloRequest = {
 };
 const get: PhloRequest = { method: 'GET', path: '/v1/phlo/p', target: {} };
 
-function failureOf(run: () => unknown): PhloFailure {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof PhloFailure) return error;
-		throw error;
-	}
-	throw new Error('expected a PhloFailure');
-}
+const failureOf = (run: () => unknown): PhloFailure => thrownBy(run, PhloFailure);
 
 describe('interpretAnswer', () => {
 	it("returns Plivo's body unchanged on success", () => {
