@@ -127,7 +127,8 @@ export async function ensureN8n(line: N8nLine, log: Log = stderrLog): Promise<N8
 	await mustRun('npm', ['rebuild', ...spec.rebuild, '--foreground-scripts'], {
 		cwd: dir,
 		stream: true,
-		env: { ...process.env, PATH: install.path, npm_config_nodedir: nodeDir },
+		// Under `npm run`, npm passes this project's `ignore-scripts=true` on as npm_config_ignore_scripts.
+		env: { ...process.env, PATH: install.path, npm_config_nodedir: nodeDir, npm_config_ignore_scripts: 'false' },
 	});
 	const check = await run(install.nodeBin, ['-e', spec.rebuild.map((name) => `require(${JSON.stringify(name)})`).join(';')], {
 		cwd: join(dir, 'node_modules', 'n8n'),
