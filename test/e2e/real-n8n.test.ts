@@ -201,9 +201,12 @@ describe.each(lines)('real n8n %s', (line) => {
 		const regular = nodeOutput(result.execution, 'Regular');
 		expect(regular.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(regular[0].json).toEqual({ api_id: expect.stringMatching(UUID), error: '' });
-		expect(regular[1].json.error).toMatch(/^Plivo PHLO error \(HTTP 400\) \[item 1\]: invalid destination number/);
+		// n8n keeps only the message in a failed item's json: it carries the outcome, the destination and Plivo's api_id.
+		expect(regular[1].json.error).toMatch(
+			/^Plivo PHLO error \(HTTP 400\) \[item 1\]: invalid destination number \(outcome: rejected; to: \+19995550400; trigger_source: \+14155550000; api_id: [0-9a-f-]{36}\)$/,
+		);
 		expect(regular[2].json.error).toMatch(/^To "nobody" is not a phone number or SIP URI.*\[item 2\]$/);
-		expect(regular[3].json.error).toMatch(/^Plivo PHLO answered HTTP 500 with a body that is not JSON \[item 3\]/);
+		expect(regular[3].json.error).toMatch(/^Plivo PHLO answered HTTP 500 with a body that is not JSON \[item 3\].*\(outcome: unknown; to: \+19995550500/);
 		expect(regular[4].json).toEqual({ api_id: expect.stringMatching(UUID), error: '' });
 
 		const ok = nodeOutput(result.execution, 'Succeeded');
@@ -234,7 +237,7 @@ describe.each(lines)('real n8n %s', (line) => {
 		const result = await n8n.execute('wfWrongCred001');
 		expect(result.execution?.status).toBe('error');
 		const error = result.execution?.data.resultData.runData.Wrong[0].error;
-		expect(error?.message).toBe('Plivo PHLO error (HTTP 401) [item 0]: Authentication failed');
+		expect(error?.message).toMatch(/^Plivo PHLO error \(HTTP 401\) \[item 0\]: Authentication failed \(outcome: rejected; to: \+14155553333; .*api_id: [0-9a-f-]{36}\)$/);
 		expect(error?.description).toMatch(/Check the Auth ID and Auth Token/);
 		expect(sim.count()).toBe(1);
 		expect(result.stdout + result.stderr).not.toContain(WRONG_TOKEN);
@@ -254,7 +257,7 @@ describe.each(lines)('real n8n %s', (line) => {
 		const result = await n8n.execute('wfRefused00001');
 		succeeded(result);
 		const [item] = nodeOutput(result.execution, 'Refused');
-		expect(item.json.error).toMatch(/^Could not complete the request to Plivo PHLO at 127\.0\.0\.1:\d+: the connection was refused \[item 0\]$/);
+		expect(item.json.error).toMatch(/^Could not complete the request to Plivo PHLO at 127\.0\.0\.1:\d+: the connection was refused \[item 0\] \(outcome: not_sent; to: \+14155557777; trigger_source: \+14155550000\)$/);
 	}, 120_000);
 
 	it('a deduplication key sent by one execution is skipped by the next', async () => {

@@ -252,7 +252,7 @@ describe('failures', () => {
 			credentials: { ...sim.credentials, baseUrl },
 			onError: 'continueRegularOutput',
 		});
-		expect(output[0][0].json.error).toMatch(/^Could not complete the request to Plivo PHLO at 127\.0\.0\.1:\d+: the connection was refused \[item 0\]$/);
+		expect(output[0][0].json.error).toMatch(/^Could not complete the request to Plivo PHLO at 127\.0\.0\.1:\d+: the connection was refused \[item 0\] \(outcome: not_sent; to: \+14155551234; trigger_source: \+14155550000\)$/);
 		expect(output[0][0].json).toMatchObject({ details: { outcome: 'not_sent', to: '+14155551234' } });
 	});
 
@@ -262,7 +262,9 @@ describe('failures', () => {
 			credentials: sim.credentials,
 		});
 		expect(error.constructor.name).toBe('NodeApiError');
-		expect(error.message).toBe('Plivo PHLO error (HTTP 404) [item 0]: member not found in the multi party call');
+		expect(error.message).toMatch(
+			/^Plivo PHLO error \(HTTP 404\) \[item 0\]: member not found in the multi party call \(outcome: rejected; to: \+19995550404; trigger_source: \+14155550000; api_id: [0-9a-f-]{36}\)$/,
+		);
 		expect(error.httpCode).toBe('404');
 		expect((error.context as IDataObject).itemIndex).toBe(0);
 		expect(error.description).toMatch(/Check the PHLO ID and Node ID.*Plivo api_id: [0-9a-f-]{36}\./);

@@ -30,11 +30,23 @@ const resources: Record<PlivoPhloResource, Record<string, PhloOperation>> = {
 
 type PhloNodeError = NodeApiError | NodeOperationError;
 
+/**
+ * The facts a person needs about a failed request, repeated in the message itself: n8n keeps only
+ * the message in a failed item's `json` once the item is routed, on both release lines.
+ */
+function factsOf(details: FailureDetails): string {
+	const facts = [`outcome: ${details.outcome}`];
+	for (const key of ['to', 'trigger_source', 'member_address', 'api_id'] as const) {
+		if (details[key]) facts.push(`${key}: ${details[key]}`);
+	}
+	return `(${facts.join('; ')})`;
+}
+
 /** Every failure becomes an n8n error carrying the item index and, in its context, the failure's details. */
 export function toNodeError(node: INode, error: unknown, itemIndex: number): PhloNodeError {
 	if (error instanceof PhloFailure) {
 		const nodeError = new NodeApiError(node, error.details as JsonObject, {
-			message: error.message,
+			message: `${error.message} ${factsOf(error.details)}`,
 			description: error.description,
 			httpCode: error.details.status === undefined ? undefined : String(error.details.status),
 			itemIndex,
@@ -181,7 +193,7 @@ export async function router(
 				results[itemIndex] = await sendItem(itemIndex);
 			} catch (error) {
 				const nodeError = toNodeError(node, error, itemIndex);
-				if (asTool) nodeError.message = toolMessage(outcomeOf(nodeError), nodeError.message.replace(/ \[item \d+\]/, ''));
+				if (asTool) nodeError.message = toolMessage(outcomeOf(nodeError), nodeError.message.replace(/ \[item \d+\]| \(outcome: [^)]*\)$/g, ''));
 				if (continueOnFail) {
 					results[itemIndex] = errorItem(nodeError, itemIndex);
 				} else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
