@@ -206,9 +206,11 @@ describe.each(lines)('real n8n %s', (line) => {
 			/^Plivo PHLO error \(HTTP 400\) \[item 1\]: invalid destination number \(outcome: rejected; to: \+19995550400; trigger_source: \+14155550000; api_id: [0-9a-f-]{36}\)$/,
 		);
 		expect(regular[2].json.error).toMatch(/^To "nobody" is not a phone number or SIP URI.*\[item 2\]$/);
-		expect(regular[3].json.error).toMatch(/^Plivo PHLO answered HTTP 500 with a body that is not JSON \[item 3\].*\(outcome: unknown; to: \+19995550500/);
+		expect(regular[3].json.error).toMatch(/^Plivo PHLO answered HTTP 500 with a body that is not JSON \[item 3\].*\(outcome: unknown, Plivo may have acted: check its call logs before retrying; to: \+19995550500/);
 		expect(regular[4].json).toEqual({ api_id: expect.stringMatching(UUID), error: '' });
 
+		expect(nodeOutput(result.execution, 'Routed', 0).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 4 }]);
+		expect(nodeOutput(result.execution, 'Routed', 1).map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }, { item: 3 }]);
 		const ok = nodeOutput(result.execution, 'Succeeded');
 		const failed = nodeOutput(result.execution, 'Failed');
 		expect(ok.map((item) => item.json.error)).toEqual(['', '']);
@@ -248,7 +250,7 @@ describe.each(lines)('real n8n %s', (line) => {
 		const result = await n8n.execute('wfTimeout00001');
 		succeeded(result);
 		const items = nodeOutput(result.execution, 'Impatient');
-		expect(items[0].json.error).toMatch(/no answer within 500 ms \[item 0\]/);
+		expect(items[0].json.error).toMatch(/no answer within 500 ms \[item 0\] \(outcome: unknown, Plivo may have acted: check its call logs before retrying; to: \+19995550408/);
 		expect(items[1].json).toEqual({ api_id: expect.stringMatching(UUID), error: '' });
 		expect(sim.count({ to: faultNumber('0408') })).toBe(1);
 	}, 120_000);

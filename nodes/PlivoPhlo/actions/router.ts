@@ -35,7 +35,11 @@ type PhloNodeError = NodeApiError | NodeOperationError;
  * the message in a failed item's `json` once the item is routed, on both release lines.
  */
 function factsOf(details: FailureDetails): string {
-	const facts = [`outcome: ${details.outcome}`];
+	const facts = [
+		details.outcome === 'unknown'
+			? "outcome: unknown, Plivo may have acted: check its call logs before retrying"
+			: `outcome: ${details.outcome}`,
+	];
 	for (const key of ['to', 'trigger_source', 'member_address', 'api_id'] as const) {
 		if (details[key]) facts.push(`${key}: ${details[key]}`);
 	}
