@@ -76,8 +76,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Phl
 }
 
 /**
- * The item "Continue On Fail" puts in place of a failed one. `json` keeps only `error` and
- * `details`, the keys n8n's engine leaves an item with when it routes it to the error output.
+ * The item "Continue On Fail" puts in place of a failed one. Once n8n routes or continues it, its
+ * `json` is cut down to `error` on both release lines, which is why the message carries the facts;
+ * `item.error` keeps the description and the details.
  */
 export function errorItem(error: PhloNodeError, itemIndex: number): INodeExecutionData {
 	const details = (error.context.details as FailureDetails | undefined) ?? { item_index: itemIndex };
@@ -163,12 +164,14 @@ export async function router(
 		openingError = error;
 	}
 
+	let allowed: { text: string; patterns: RegExp[] } | undefined;
 	const sendItem = async (itemIndex: number): Promise<INodeExecutionData> => {
 		if (!transport) throw toNodeError(node, openingError, itemIndex);
 		const parameters = parametersOf(itemIndex);
 		const request = operation.prepare(parameters, transport.account);
 		const allowedPatterns = String(parameters('options.allowedDestinations', ''));
-		assertAllowedDestination('to', request.target.to, parseAllowedDestinations(allowedPatterns), allowedPatterns);
+		if (allowed?.text !== allowedPatterns) allowed = { text: allowedPatterns, patterns: parseAllowedDestinations(allowedPatterns) };
+		assertAllowedDestination('to', request.target.to, allowed.patterns, allowedPatterns);
 		const timeout = positiveNumber('timeout', parameters('options.timeout', DEFAULT_TIMEOUT_MS), 1, 'Timeout');
 
 		const key = deduplication ? String(parameters('options.deduplicationKey', '') ?? '').trim() : '';
