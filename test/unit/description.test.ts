@@ -4,28 +4,9 @@ import { PlivoPhloApi } from '../../credentials/PlivoPhloApi.credentials';
 import * as multiPartyCall from '../../nodes/PlivoPhlo/actions/multiPartyCall/MultiPartyCall.resource';
 import * as phlo from '../../nodes/PlivoPhlo/actions/phlo/Phlo.resource';
 import { PlivoPhlo } from '../../nodes/PlivoPhlo/PlivoPhlo.node';
+import { FIELDS_BY_OPERATION, FIELDS_WITH_FORMAT } from '../helpers/fieldContract';
 
 const { description } = new PlivoPhlo();
-
-/** The contract: saved workflows depend on these names. */
-const FIELDS_BY_OPERATION: Record<string, Record<string, string[]>> = {
-	multiPartyCall: {
-		addUser: ['phloId', 'nodeId', 'to', 'role', 'triggerSource'],
-		warmTransfer: ['phloId', 'nodeId', 'to', 'role', 'triggerSource'],
-		coldTransfer: ['phloId', 'nodeId', 'to', 'role', 'triggerSource'],
-		abortTransfer: ['phloId', 'nodeId', 'memberAddress'],
-		hold: ['phloId', 'nodeId', 'memberAddress'],
-		unhold: ['phloId', 'nodeId', 'memberAddress'],
-		hangUp: ['phloId', 'nodeId', 'memberAddress'],
-		resumeCall: ['phloId', 'nodeId', 'memberAddress'],
-		voicemailDrop: ['phloId', 'nodeId', 'memberAddress'],
-		get: ['phloId', 'nodeId'],
-	},
-	phlo: {
-		run: ['phloId', 'payload'],
-		get: ['phloId'],
-	},
-};
 
 /** The fields n8n's editor shows for a resource and operation, computed the way the editor does. */
 function visibleFields(resource: string, operation: string): string[] {
@@ -100,8 +81,7 @@ describe('node description', () => {
 		for (const field of fields) {
 			if (field.type !== 'collection') expect(field.description).toEqual(expect.any(String));
 		}
-		const withFormat = ['to', 'triggerSource', 'memberAddress', 'phloId', 'nodeId', 'payload'];
-		for (const field of fields.filter((property) => withFormat.includes(property.name))) {
+		for (const field of fields.filter((property) => FIELDS_WITH_FORMAT.includes(property.name))) {
 			expect(field.placeholder).toEqual(expect.any(String));
 		}
 	});
