@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DeduplicationWindow, type SentKeys } from '../../nodes/PlivoPhlo/helpers/deduplication';
 import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
+import { useMemoryProcessedData, type MemoryProcessedData } from '../helpers/processedData';
 import { runNode, runNodeExpectingError, type RunOptions } from '../helpers/runNode';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../simulator/simulator';
 
@@ -75,16 +76,107 @@ describe('deduplication key', () => {
 		expect(sim.count({ to: faultNumber('0408') })).toBe(1);
 	});
 
-	it('forgets keys older than the window', () => {
+	it('forgets keys older than the window', async () => {
 		let now = 0;
 		const sent: SentKeys = {};
 		const first = new DeduplicationWindow(sent, 10, () => now);
-		expect(first.claim('a')).toBe(true);
-		expect(first.claim('a')).toBe(false);
+		expect(await first.claim('a')).toEqual({ claimed: true });
+		expect(await first.claim('a')).toEqual({ claimed: false });
 		now = 10 * 60_000 + 1;
 		const later = new DeduplicationWindow(sent, 10, () => now);
 		expect(sent).toEqual({});
-		expect(later.claim('a')).toBe(true);
+		expect(await later.claim('a')).toEqual({ claimed: true });
+	});
+});
+
+describe('deduplication key in the shared database store', () => {
+	let store: MemoryProcessedData;
+	beforeEach(async () => {
+		store = await useMemoryProcessedData();
+	});
+	const shared = (options: IDataObject = {}) =>
+		addUser({ deduplicationKey: '={{ $json.ticket }}', deduplicationStore: 'n8nDatabase', ...options });
+
+	it("records keys in n8n's store, not in static data, so another process skips them", async () => {
+		const firstProcess: IDataObject = {};
+		const first = await runNode({
+			parameters: shared(),
+			items: [{ ticket: 'T-1', phone: '+14155551001' }, { ticket: 'T-1', phone: '+14155551002' }],
+			credentials: sim.credentials,
+			staticData: firstProcess,
+		});
+		expect(first.output[0].map((item) => item.json)).toEqual([
+			{ api_id: expect.any(String), error: '' },
+			{ skipped: 'duplicate', key: 'T-1' },
+		]);
+		expect(firstProcess).toEqual({});
+		expect(store.has('wf-1', 'plivo-phlo-node', 'T-1')).toBe(true);
+
+		const secondProcess = await runNode({
+			parameters: shared(),
+			items: [{ ticket: 'T-1', phone: '+14155551001' }, { ticket: 'T-2', phone: '+14155551003' }],
+			credentials: sim.credentials,
+			staticData: {},
+		});
+		expect(secondProcess.output[0].map((item) => item.json)).toEqual([
+			{ skipped: 'duplicate', key: 'T-1' },
+			{ api_id: expect.any(String), error: '' },
+		]);
+		expect(sim.count()).toBe(2);
+	});
+
+	it('frees the key of an item that was refused, keeps the key of one left unknown', async () => {
+		const parameters = shared({ timeout: 300 });
+		const items = [
+			{ ticket: 'refused', phone: faultNumber('0400') },
+			{ ticket: 'unknown', phone: faultNumber('0408') },
+		];
+		await runNode({ parameters, items, credentials: sim.credentials, onError: 'continueRegularOutput' });
+		expect(store.has('wf-1', 'plivo-phlo-node', 'refused')).toBe(false);
+		const again = await runNode({ parameters, items, credentials: sim.credentials, onError: 'continueRegularOutput' });
+		expect(again.output[0][0].json).toMatchObject({ details: { outcome: 'rejected' } });
+		expect(again.output[0][1].json).toEqual({ skipped: 'duplicate', key: 'unknown' });
+		expect(sim.count({ to: faultNumber('0400') })).toBe(2);
+		expect(sim.count({ to: faultNumber('0408') })).toBe(1);
+	});
+
+	it("writes a key again after Plivo's answer, restoring it when another execution's write dropped it", async () => {
+		// Another execution read the list before this node's write and writes it back while Plivo answers.
+		const unsubscribe = sim.onRequest(() => store.lists.clear());
+		await runNode({
+			parameters: shared({ concurrency: 1 }),
+			items: [{ ticket: 'T-9', phone: '+14155551009' }],
+			credentials: sim.credentials,
+		});
+		unsubscribe();
+		expect(store.has('wf-1', 'plivo-phlo-node', 'T-9')).toBe(true);
+	});
+
+	it('does not race its own items: concurrent items with one key send once', async () => {
+		store.beforeWrite = () => new Promise((done) => setTimeout(done, 20));
+		const { output } = await runNode({
+			parameters: shared({ concurrency: 4 }),
+			items: [1, 2, 3, 4].map((n) => ({ ticket: 'same', phone: `+1415555100${n}` })),
+			credentials: sim.credentials,
+		});
+		expect(output[0].filter((item) => item.json.skipped === 'duplicate')).toHaveLength(3);
+		expect(sim.count()).toBe(1);
+	});
+
+	it('sends nothing when the store cannot be written, and says so', async () => {
+		store.failWith = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+		const { output } = await runNode({
+			parameters: shared(),
+			items: [{ ticket: 'T-5', phone: '+14155551005' }],
+			credentials: sim.credentials,
+			onError: 'continueRegularOutput',
+		});
+		expect(output[0][0].json).toMatchObject({
+			error: 'Could not record the deduplication key, so nothing was sent [item 0]',
+			details: { outcome: 'not_sent', item_index: 0 },
+		});
+		expect(output[0][0].error?.description).toContain('The deduplication store answered: connect ECONNREFUSED 127.0.0.1:5432');
+		expect(sim.count()).toBe(0);
 	});
 });
 

@@ -12,12 +12,13 @@ import {
 	DEFAULT_REQUESTS_PER_SECOND,
 	DEFAULT_TIMEOUT_MS,
 } from '../descriptions/options';
-import { DeduplicationWindow, type SentKeys } from '../helpers/deduplication';
+import { DeduplicationWindow, type SentKeys, type SentKeyStore, type Settlement } from '../helpers/deduplication';
 import { assertAllowedDestination, parseAllowedDestinations } from '../helpers/destinations';
 import { failureDetails, PhloFailure, toolMessage, type FailureDetails, type Outcome } from '../helpers/failures';
 import { runPool } from '../helpers/limiter';
 import { createParameterReader, type ItemParameters } from '../helpers/parameters';
 import { InputError } from '../helpers/validation';
+import { N8nDatabaseStore } from '../storage/n8nDatabase';
 import { PhloTransport } from '../transport';
 import * as multiPartyCall from './multiPartyCall/MultiPartyCall.resource';
 import type { PhloOperation, PlivoPhloResource } from './node.type';
@@ -116,11 +117,14 @@ function readRunSettings(parameters: ItemParameters): RunSettings {
 
 const STATIC_DATA_KEY = 'plivoPhloSentKeys';
 
-/** Deduplication for this run, when the node's Deduplication Key option is set. */
-function openDeduplication(context: IExecuteFunctions, parameters: ItemParameters): DeduplicationWindow | undefined {
-	const raw = context.getNode().parameters.options;
-	if (typeof raw !== 'object' || raw === null || !('deduplicationKey' in raw) || raw.deduplicationKey === '') {
+/** Deduplication for this run, when the Deduplication Key option is set. */
+function openDeduplication(context: IExecuteFunctions, parameters: ItemParameters): SentKeyStore | undefined {
+	const options = context.getNode().parameters.options;
+	if (typeof options !== 'object' || options === null || !('deduplicationKey' in options) || options.deduplicationKey === '') {
 		return undefined;
+	}
+	if (parameters('options.deduplicationStore', 'staticData') === 'n8nDatabase') {
+		return new N8nDatabaseStore(context.helpers);
 	}
 	const minutes = positiveNumber(
 		'deduplicationWindowMinutes',
@@ -154,7 +158,7 @@ export async function router(
 
 	let transport: PhloTransport | undefined;
 	let settings: RunSettings = { concurrency: 1, requestsPerSecond: 0 };
-	let deduplication: DeduplicationWindow | undefined;
+	let deduplication: SentKeyStore | undefined;
 	let openingError: unknown;
 	try {
 		settings = readRunSettings(parametersOf(0));
@@ -175,16 +179,37 @@ export async function router(
 		const timeout = positiveNumber('timeout', parameters('options.timeout', DEFAULT_TIMEOUT_MS), 1, 'Timeout');
 
 		const key = deduplication ? String(parameters('options.deduplicationKey', '') ?? '').trim() : '';
-		if (key && !deduplication?.claim(key)) {
-			return { json: { skipped: 'duplicate', key }, pairedItem: { item: itemIndex } };
+		if (key && deduplication) {
+			const claim = await deduplication.claim(key).catch((error: unknown) => {
+				// The store's own words go in the description: n8n swaps a message naming a network code for a generic one.
+				const storeError = new NodeOperationError(node, `Could not record the deduplication key, so nothing was sent [item ${itemIndex}]`, {
+					description: `The deduplication store answered: ${error instanceof Error ? error.message : String(error)}. Check that n8n can reach its database, then run the item again.`,
+					itemIndex,
+				});
+				storeError.context.details = failureDetails('not_sent', itemIndex, request.target);
+				throw storeError;
+			});
+			if (!claim.claimed) {
+				return { json: { skipped: 'duplicate', key }, pairedItem: { item: itemIndex } };
+			}
 		}
 		const sent = await transport.send(request, { itemIndex, timeout }).then(
 			(json) => ({ json }),
 			(error: unknown) => ({ error }),
 		);
-		if ('json' in sent) return { json: sent.json, pairedItem: { item: itemIndex } };
+		const settle = async (settlement: Settlement): Promise<void> => {
+			if (!key || !deduplication) return;
+			// A key that cannot be settled stays claimed: it blocks a re-send, which is the safe side.
+			await deduplication.settle(key, settlement).catch((error: unknown) => {
+				this.logger.warn(`Plivo PHLO: could not record the outcome of key "${key}": ${String(error)}`);
+			});
+		};
+		if ('json' in sent) {
+			await settle({ state: 'sent' });
+			return { json: sent.json, pairedItem: { item: itemIndex } };
+		}
 		const mayHaveActed = sent.error instanceof PhloFailure && sent.error.details.outcome === 'unknown';
-		if (key && !mayHaveActed) deduplication?.release(key);
+		await settle(mayHaveActed ? { state: 'unknown' } : { state: 'released' });
 		throw toNodeError(node, sent.error, itemIndex);
 	};
 

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { SHARED_STORE_MAX_KEYS } from '../storage/n8nDatabase';
+
 export const DEFAULT_TIMEOUT_MS = 60_000;
 /**
  * Safe for a Plivo account with default limits: Plivo allows 2 outbound calls per second (every
@@ -40,7 +42,27 @@ export const optionsField: INodeProperties = {
 			default: '',
 			placeholder: '={{ $json.ticketId }}',
 			description:
-				'Skip an item whose key was already sent (or left with an unknown outcome) within the window, e.g. a CRM ticket ID. Kept in the workflow\'s static data: see the README for what this does and does not guarantee.',
+				'Skip an item whose key was already sent (or left with an unknown outcome), e.g. a CRM ticket ID. Kept in the Deduplication Store: see the README for what each store guarantees.',
+		},
+		{
+			displayName: 'Deduplication Store',
+			name: 'deduplicationStore',
+			type: 'options',
+			default: 'staticData',
+			options: [
+				{
+					name: 'Workflow Static Data',
+					value: 'staticData',
+					description:
+						'Kept with the workflow and saved when a production execution ends. For n8n in one process (regular mode).',
+				},
+				{
+					name: 'Shared Database (Main and Workers)',
+					value: 'n8nDatabase',
+					description: `Written to n8n's database before each request, where every worker sees it. For queue mode. Remembers the last ${SHARED_STORE_MAX_KEYS.toLocaleString('en-US')} keys; the window does not apply.`,
+				},
+			],
+			description: 'Where sent Deduplication Keys are remembered. The README says what each store guarantees.',
 		},
 		{
 			displayName: 'Deduplication Window (Minutes)',
@@ -48,7 +70,7 @@ export const optionsField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
-			description: 'How long a sent key keeps an item with the same key from being sent',
+			description: 'How long a sent key keeps an item with the same key from being sent (Workflow Static Data store)',
 		},
 		{
 			displayName: 'Max Requests per Second',
