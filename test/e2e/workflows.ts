@@ -79,3 +79,16 @@ export function addUserForContacts(target: { phloId: string; nodeId: string }, o
 		...(options ? { options } : {}),
 	};
 }
+
+/** A production webhook at `/webhook/<path>` that answers as soon as it has the request. */
+export function webhookTrigger(path: string): NodeJson & { webhookId: string } {
+	return {
+		id: 'webhook',
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: at(),
+		webhookId: `5e1f0a2b-0c3d-4e5f-8a9b-${Buffer.from(path).toString('hex').padStart(12, '0').slice(-12)}`,
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	};
+}

@@ -108,6 +108,8 @@ export interface RunOptions {
 	staticData?: IDataObject;
 	/** `n8n-nodes-plivo-phlo.plivoPhloTool` when an AI agent runs the node as a tool. */
 	nodeTypeName?: string;
+	/** The execution's id (default `1`): the same id twice is n8n running one execution again. */
+	executionId?: string;
 }
 
 export interface RunResult {
@@ -143,6 +145,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const credentialsHelper = new TestCredentialsHelper(options.credentials);
 	const additionalData = {
 		credentialsHelper,
+		executionId: options.executionId ?? '1',
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',

@@ -163,6 +163,21 @@ describe('deduplication key in the shared database store', () => {
 		expect(sim.count()).toBe(1);
 	});
 
+	it('keys an item without a key by its place in the execution, so running the execution again skips what was sent', async () => {
+		const parameters = addUser({ deduplicationStore: 'n8nDatabase' });
+		const items = [{ phone: '+14155551011' }, { phone: '+14155551012' }];
+		await runNode({ parameters, items: items.slice(0, 1), credentials: sim.credentials, executionId: '41' });
+		const again = await runNode({ parameters, items, credentials: sim.credentials, executionId: '41' });
+		expect(again.output[0].map((item) => item.json)).toEqual([
+			{ skipped: 'duplicate', key: 'execution:41:plivo-phlo-node:0:0' },
+			{ api_id: expect.any(String), error: '' },
+		]);
+		const otherExecution = await runNode({ parameters, items, credentials: sim.credentials, executionId: '42' });
+		expect(otherExecution.output[0].every((item) => item.json.error === '')).toBe(true);
+		expect(sim.count({ to: '+14155551011' })).toBe(2);
+		expect(sim.count({ to: '+14155551012' })).toBe(2);
+	});
+
 	it('sends nothing when the store cannot be written, and says so', async () => {
 		store.failWith = new Error('connect ECONNREFUSED 127.0.0.1:5432');
 		const { output } = await runNode({

@@ -117,14 +117,28 @@ function readRunSettings(parameters: ItemParameters): RunSettings {
 
 const STATIC_DATA_KEY = 'plivoPhloSentKeys';
 
-/** Deduplication for this run, when the Deduplication Key option is set. */
-function openDeduplication(context: IExecuteFunctions, parameters: ItemParameters): SentKeyStore | undefined {
+interface Deduplication {
+	store: SentKeyStore;
+	/** The item's key; '' leaves the item out of deduplication. */
+	keyOf(itemIndex: number, parameters: ItemParameters): string;
+}
+
+const userKeyOf = (parameters: ItemParameters): string => String(parameters('options.deduplicationKey', '') ?? '').trim();
+
+/**
+ * Deduplication for this run, when the Deduplication Key option is set or the shared store is
+ * chosen. In the shared store an item without a key of its own is keyed by its place in this
+ * execution, so an execution that n8n runs again after its worker died (n8n 1.x re-runs a stalled
+ * job once) skips what the first attempt sent.
+ */
+function openDeduplication(context: IExecuteFunctions, parameters: ItemParameters): Deduplication | undefined {
+	if (parameters('options.deduplicationStore', 'staticData') === 'n8nDatabase') {
+		const place = `execution:${context.getExecutionId()}:${context.getNode().id}:${context.getWorkflowDataProxy(0).$runIndex}`;
+		return { store: new N8nDatabaseStore(context.helpers), keyOf: (itemIndex, item) => userKeyOf(item) || `${place}:${itemIndex}` };
+	}
 	const options = context.getNode().parameters.options;
 	if (typeof options !== 'object' || options === null || !('deduplicationKey' in options) || options.deduplicationKey === '') {
 		return undefined;
-	}
-	if (parameters('options.deduplicationStore', 'staticData') === 'n8nDatabase') {
-		return new N8nDatabaseStore(context.helpers);
 	}
 	const minutes = positiveNumber(
 		'deduplicationWindowMinutes',
@@ -134,7 +148,7 @@ function openDeduplication(context: IExecuteFunctions, parameters: ItemParameter
 	);
 	const staticData = context.getWorkflowStaticData('node');
 	const sent = (staticData[STATIC_DATA_KEY] ??= {}) as SentKeys;
-	return new DeduplicationWindow(sent, minutes, () => Date.now());
+	return { store: new DeduplicationWindow(sent, minutes, () => Date.now()), keyOf: (_, item) => userKeyOf(item) };
 }
 
 const outcomeOf = (error: PhloNodeError): Outcome | undefined =>
@@ -158,7 +172,7 @@ export async function router(
 
 	let transport: PhloTransport | undefined;
 	let settings: RunSettings = { concurrency: 1, requestsPerSecond: 0 };
-	let deduplication: SentKeyStore | undefined;
+	let deduplication: Deduplication | undefined;
 	let openingError: unknown;
 	try {
 		settings = readRunSettings(parametersOf(0));
@@ -178,9 +192,9 @@ export async function router(
 		assertAllowedDestination('to', request.target.to, allowed.patterns, allowedPatterns);
 		const timeout = positiveNumber('timeout', parameters('options.timeout', DEFAULT_TIMEOUT_MS), 1, 'Timeout');
 
-		const key = deduplication ? String(parameters('options.deduplicationKey', '') ?? '').trim() : '';
+		const key = deduplication?.keyOf(itemIndex, parameters) ?? '';
 		if (key && deduplication) {
-			const claim = await deduplication.claim(key).catch((error: unknown) => {
+			const claim = await deduplication.store.claim(key).catch((error: unknown) => {
 				// The store's own words go in the description: n8n swaps a message naming a network code for a generic one.
 				const storeError = new NodeOperationError(node, `Could not record the deduplication key, so nothing was sent [item ${itemIndex}]`, {
 					description: `The deduplication store answered: ${error instanceof Error ? error.message : String(error)}. Check that n8n can reach its database, then run the item again.`,
@@ -200,7 +214,7 @@ export async function router(
 		const settle = async (settlement: Settlement): Promise<void> => {
 			if (!key || !deduplication) return;
 			// A key that cannot be settled stays claimed: it blocks a re-send, which is the safe side.
-			await deduplication.settle(key, settlement).catch((error: unknown) => {
+			await deduplication.store.settle(key, settlement).catch((error: unknown) => {
 				this.logger.warn(`Plivo PHLO: could not record the outcome of key "${key}": ${String(error)}`);
 			});
 		};

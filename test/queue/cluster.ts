@@ -1,0 +1,241 @@
+/**
+ * n8n in queue mode on loopback, as users run it: Redis, PostgreSQL, one main and several workers,
+ * each n8n process with its own user folder and the packed package installed in `.n8n/nodes`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { freePort, N8nInstance, type CredentialJson, type N8nInstall, type WorkflowJson } from '../harness/realN8n';
+import { startPostgres, startRedis, stopProcess, type Postgres, type Redis } from './services';
+
+export type Role = 'main' | 'worker';
+
+/** One n8n process; its output is kept for the assertions on who ran what. */
+export class N8nProcess {
+	output = '';
+	private child: ChildProcess | undefined;
+
+	constructor(
+		readonly name: string,
+		readonly role: Role,
+		readonly instance: N8nInstance,
+		private readonly args: string[],
+		private readonly env: NodeJS.ProcessEnv,
+	) {}
+
+	get pid(): number | undefined {
+		return this.child?.pid;
+	}
+
+	get running(): boolean {
+		return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+	}
+
+	start(): void {
+		const { nodeBin, n8nBin } = this.instance.install;
+		const child = spawn(nodeBin, [n8nBin, ...this.args], {
+			cwd: this.instance.userFolder,
+			env: { ...this.instance.env, ...this.env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk));
+		child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk));
+		this.child = child;
+	}
+
+	/** Resolves when the output matches, rejects if the process exits or the time runs out. */
+	async waitFor(pattern: RegExp, timeoutMs = 120_000, from = 0): Promise<RegExpMatchArray> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const match = this.output.slice(from).match(pattern);
+			if (match) return match;
+			if (!this.running) throw new Error(`${this.name} exited while waiting for ${pattern}:\n${this.output.slice(-3000)}`);
+			if (Date.now() > deadline) throw new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
+			await new Promise((done) => setTimeout(done, 200));
+		}
+	}
+
+	/** SIGKILL: the process dies at once, holding whatever it was running. */
+	kill(): void {
+		if (this.child?.pid !== undefined && this.running) process.kill(-this.child.pid, 'SIGKILL');
+	}
+
+	/** SIGTERM, as `docker stop` sends: n8n finishes its running executions first (up to its timeout). */
+	async stop(graceMs = 60_000): Promise<void> {
+		if (this.child) await stopProcess(this.child, graceMs, true);
+	}
+
+	/** Execution ids this worker finished, from its log. */
+	finishedExecutions(): string[] {
+		return [...this.output.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
+	}
+}
+
+export interface ClusterOptions {
+	install: N8nInstall;
+	tarball: string;
+	workers: number;
+	workerConcurrency?: number;
+	/** Environment for every n8n process (the queue's timings, the expression engine...). */
+	env?: NodeJS.ProcessEnv;
+	/** Leave the package out of main's user folder, or out of these workers'. */
+	withoutPackage?: { main?: boolean; workers?: number[] };
+}
+
+export class Cluster {
+	readonly workers: N8nProcess[] = [];
+	main!: N8nProcess;
+	url = '';
+	private instances: N8nInstance[] = [];
+
+	private constructor(
+		readonly options: ClusterOptions,
+		readonly postgres: Postgres,
+		readonly redis: Redis,
+	) {}
+
+	static async start(options: ClusterOptions): Promise<Cluster> {
+		const postgres = await startPostgres();
+		const redis = await startRedis().catch(async (error: unknown) => {
+			await postgres.stop();
+			throw error;
+		});
+		const cluster = new Cluster(options, postgres, redis);
+		return cluster;
+	}
+
+	/** Environment shared by every n8n process of the cluster. */
+	private get sharedEnv(): NodeJS.ProcessEnv {
+		return {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(this.redis.port),
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(this.postgres.port),
+			DB_POSTGRESDB_DATABASE: this.postgres.database,
+			DB_POSTGRESDB_USER: this.postgres.user,
+			DB_POSTGRESDB_PASSWORD: '',
+			// Main would otherwise try to reach n8n's servers, which are out of reach here.
+			N8N_DISABLED_MODULES: 'mcp-registry',
+			...this.options.env,
+		};
+	}
+
+	private async newInstance(withPackage: boolean): Promise<N8nInstance> {
+		const instance = await N8nInstance.create(this.options.install, this.options.tarball, this.sharedEnv);
+		if (!withPackage) rmSync(join(instance.userFolder, '.n8n', 'nodes'), { recursive: true, force: true });
+		this.instances.push(instance);
+		return instance;
+	}
+
+	/** Imports and publishes the workflows through main's user folder, then starts main and the workers. */
+	async boot(credentials: CredentialJson[], workflows: WorkflowJson[]): Promise<void> {
+		const mainInstance = await this.newInstance(!this.options.withoutPackage?.main);
+		await mainInstance.importCredentials(credentials);
+		await mainInstance.importWorkflows(workflows);
+		for (const workflow of workflows) await this.publish(workflow.id, mainInstance);
+		const port = await freePort();
+		this.url = `http://127.0.0.1:${port}`;
+		this.main = new N8nProcess('main', 'main', mainInstance, ['start'], {
+			N8N_PORT: String(port),
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_SECURE_COOKIE: 'false',
+		});
+		this.main.start();
+		for (let index = 0; index < this.options.workers; index++) await this.addWorker(!this.options.withoutPackage?.workers?.includes(index));
+		await this.waitForMain();
+		await Promise.all(this.workers.map((worker) => worker.waitFor(/n8n worker is now ready/)));
+	}
+
+	async publish(workflowId: string, instance: N8nInstance = this.main.instance): Promise<void> {
+		const result = await instance.cli(['publish:workflow', `--id=${workflowId}`]);
+		if (result.code !== 0) throw new Error(`publish:workflow failed:\n${result.stdout}\n${result.stderr}`);
+	}
+
+	async addWorker(withPackage = true): Promise<N8nProcess> {
+		const instance = await this.newInstance(withPackage);
+		const worker = new N8nProcess(`worker-${this.workers.length + 1}`, 'worker', instance, [
+			'worker',
+			`--concurrency=${this.options.workerConcurrency ?? 5}`,
+		], {});
+		worker.start();
+		this.workers.push(worker);
+		return worker;
+	}
+
+	async waitForMain(timeoutMs = 120_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (!this.main.running) throw new Error(`main exited:\n${this.main.output.slice(-3000)}`);
+			try {
+				const answer = await fetch(`${this.url}/healthz/readiness`);
+				if (answer.ok) return;
+			} catch {
+				// not listening yet
+			}
+			await new Promise((done) => setTimeout(done, 300));
+		}
+		throw new Error(`main was not ready within ${timeoutMs} ms:\n${this.main.output.slice(-3000)}`);
+	}
+
+	/** Executions as n8n's database has them. */
+	executions(workflowId: string): Array<{ id: string; status: string }> {
+		return this.postgres
+			.query(`SELECT id, status FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`)
+			.map(([id, status]) => ({ id, status }));
+	}
+
+	/** Waits until n8n's database has `count` executions of the workflow, none of them still new, waiting or running. */
+	async waitForExecutions(workflowId: string, count: number, timeoutMs: number): Promise<Array<{ id: string; status: string }>> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const executions = this.executions(workflowId);
+			const settled = executions.filter((execution) => !['new', 'running', 'waiting'].includes(execution.status));
+			if (executions.length >= count && settled.length === executions.length) return executions;
+			if (Date.now() > deadline) {
+				const byStatus = executions.reduce<Record<string, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
+				throw new Error(`after ${timeoutMs} ms: ${JSON.stringify(byStatus)}, expected ${count} settled executions`);
+			}
+			await new Promise((done) => setTimeout(done, 500));
+		}
+	}
+
+	async stop(): Promise<void> {
+		await Promise.all([this.main, ...this.workers].filter(Boolean).map((process) => process.stop(10_000)));
+		await this.redis.stop();
+		await this.postgres.stop();
+		for (const instance of this.instances) instance.dispose();
+	}
+}
+
+/** Sends `count` webhook requests with at most `parallel` in flight; returns their HTTP statuses in order. */
+export async function sendWebhooks(
+	url: string,
+	count: number,
+	parallel: number,
+	body: (index: number) => unknown,
+): Promise<number[]> {
+	const statuses: number[] = new Array(count);
+	let next = 0;
+	const sender = async (): Promise<void> => {
+		while (next < count) {
+			const index = next++;
+			try {
+				const answer = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(body(index)),
+				});
+				await answer.arrayBuffer();
+				statuses[index] = answer.status;
+			} catch {
+				statuses[index] = 0;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: parallel }, sender));
+	return statuses;
+}
