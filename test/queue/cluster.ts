@@ -3,10 +3,10 @@
  * each n8n process with its own user folder and the packed package installed in `.n8n/nodes`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort, N8nInstance, type CredentialJson, type N8nInstall, type WorkflowJson } from '../harness/realN8n';
+import { freePort, N8nInstance, run, type CredentialJson, type N8nInstall, type WorkflowJson } from '../harness/realN8n';
 import { startPostgres, startRedis, stopProcess, type Postgres, type Redis } from './services';
 
 export type Role = 'main' | 'worker';
@@ -71,6 +71,11 @@ export class N8nProcess {
 	finishedExecutions(): string[] {
 		return [...this.output.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
 	}
+
+	/** Execution ids this worker started, from its log. */
+	startedExecutions(): string[] {
+		return [...this.output.matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]);
+	}
 }
 
 export interface ClusterOptions {
@@ -118,10 +123,22 @@ export class Cluster {
 			DB_POSTGRESDB_DATABASE: this.postgres.database,
 			DB_POSTGRESDB_USER: this.postgres.user,
 			DB_POSTGRESDB_PASSWORD: '',
-			// Main would otherwise try to reach n8n's servers, which are out of reach here.
-			N8N_DISABLED_MODULES: 'mcp-registry',
+			// Main would otherwise try to reach n8n's servers, which are out of reach here (a 2.x module).
+			...(this.options.install.line === '2.x' ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 			...this.options.env,
 		};
+	}
+
+	/** Installs the package into an instance's `.n8n/nodes`, as a user adds it to a process that lacked it. */
+	async installPackage(instance: N8nInstance): Promise<void> {
+		const nodesDir = join(instance.userFolder, '.n8n', 'nodes');
+		mkdirSync(nodesDir, { recursive: true });
+		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+		const result = await run('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', this.options.tarball], {
+			cwd: nodesDir,
+			env: { ...process.env, PATH: instance.install.path },
+		});
+		if (result.code !== 0) throw new Error(`npm install failed:\n${result.stderr}`);
 	}
 
 	private async newInstance(withPackage: boolean): Promise<N8nInstance> {
@@ -150,9 +167,17 @@ export class Cluster {
 		await Promise.all(this.workers.map((worker) => worker.waitFor(/n8n worker is now ready/)));
 	}
 
+	/** Activates the workflow: n8n 2.x publishes it, 1.x sets it active. */
 	async publish(workflowId: string, instance: N8nInstance = this.main.instance): Promise<void> {
-		const result = await instance.cli(['publish:workflow', `--id=${workflowId}`]);
+		const args = instance.install.line === '2.x' ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+		const result = await instance.cli(args);
 		if (result.code !== 0) throw new Error(`publish:workflow failed:\n${result.stdout}\n${result.stderr}`);
+	}
+
+	/** n8n 2.x: takes the workflow out of production (`publish` puts it back); applied by a running main within seconds. */
+	async unpublish(workflowId: string): Promise<void> {
+		const result = await this.main.instance.cli(['unpublish:workflow', `--id=${workflowId}`]);
+		if (result.code !== 0) throw new Error(`unpublish:workflow failed:\n${result.stdout}\n${result.stderr}`);
 	}
 
 	async addWorker(withPackage = true): Promise<N8nProcess> {
@@ -182,14 +207,15 @@ export class Cluster {
 	}
 
 	/** Executions as n8n's database has them. */
-	executions(workflowId: string): Array<{ id: string; status: string }> {
+	executions(workflowId?: string): Array<{ id: string; status: string; workflowId: string }> {
+		const where = workflowId ? `WHERE "workflowId" = '${workflowId}'` : '';
 		return this.postgres
-			.query(`SELECT id, status FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`)
-			.map(([id, status]) => ({ id, status }));
+			.query(`SELECT id, status, "workflowId" FROM execution_entity ${where} ORDER BY id`)
+			.map(([id, status, ofWorkflow]) => ({ id, status, workflowId: ofWorkflow }));
 	}
 
 	/** Waits until n8n's database has `count` executions of the workflow, none of them still new, waiting or running. */
-	async waitForExecutions(workflowId: string, count: number, timeoutMs: number): Promise<Array<{ id: string; status: string }>> {
+	async waitForExecutions(workflowId: string | undefined, count: number, timeoutMs: number): Promise<Array<{ id: string; status: string; workflowId: string }>> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const executions = this.executions(workflowId);
@@ -199,6 +225,28 @@ export class Cluster {
 				const byStatus = executions.reduce<Record<string, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
 				throw new Error(`after ${timeoutMs} ms: ${JSON.stringify(byStatus)}, expected ${count} settled executions`);
 			}
+			await new Promise((done) => setTimeout(done, 500));
+		}
+	}
+
+	/** Waits until no execution of the workflow is running and the counts by status stay the same for `quietMs`. */
+	async waitForQuiet(workflowId: string, quietMs: number, timeoutMs: number): Promise<Record<string, number>> {
+		const deadline = Date.now() + timeoutMs;
+		let last = '';
+		let since = Date.now();
+		for (;;) {
+			const byStatus = this.executions(workflowId).reduce<Record<string, number>>(
+				(counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }),
+				{},
+			);
+			const now = JSON.stringify(byStatus);
+			if (now !== last) {
+				last = now;
+				since = Date.now();
+			} else if (!byStatus.running && Date.now() - since >= quietMs) {
+				return byStatus;
+			}
+			if (Date.now() > deadline) throw new Error(`executions still changing after ${timeoutMs} ms: ${now}`);
 			await new Promise((done) => setTimeout(done, 500));
 		}
 	}
@@ -228,6 +276,7 @@ export async function sendWebhooks(
 					method: 'POST',
 					headers: { 'content-type': 'application/json' },
 					body: JSON.stringify(body(index)),
+					signal: AbortSignal.timeout(60_000),
 				});
 				await answer.arrayBuffer();
 				statuses[index] = answer.status;

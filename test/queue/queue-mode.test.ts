@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ensureN8n, packPackage, REPO_ROOT, type N8nInstall } from '../harness/realN8n';
+import { ensureN8n, packPackage, REPO_ROOT, type N8nLine, type WorkflowJson } from '../harness/realN8n';
 import { plivoCredential, plivoNode, webhookTrigger, workflow } from '../e2e/workflows';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../simulator/simulator';
 import { Cluster, sendWebhooks } from './cluster';
@@ -15,13 +15,12 @@ const WORKFLOW_ID = 'queueAddUser0001';
 const WEBHOOK_PATH = 'plivo-add-user';
 const RESULTS = join(REPO_ROOT, '.cache', 'results');
 
-let install: N8nInstall;
 let tarball: string;
 let sim: Simulator;
 const clusters: Cluster[] = [];
 
 beforeAll(async () => {
-	install = await ensureN8n('2.x');
+	await ensureN8n('2.x');
 	tarball = await packPackage();
 	sim = await startSimulator();
 }, 1_200_000);
@@ -33,23 +32,25 @@ afterEach(async () => {
 
 afterAll(async () => await sim?.close());
 
-/** Measured facts, kept for the README: `.cache/results/queue-facts.json`. */
+/** Measured facts, kept for the README in `.cache/results/queue-<name>.json`. */
 function record(name: string, facts: Record<string, unknown>): void {
 	mkdirSync(RESULTS, { recursive: true });
-	const file = join(RESULTS, `queue-${name}.json`);
-	writeFileSync(file, JSON.stringify(facts, null, 2));
+	writeFileSync(join(RESULTS, `queue-${name}.json`), JSON.stringify(facts, null, 2));
 	process.stderr.write(`queue mode, ${name}: ${JSON.stringify(facts)}\n`);
 }
 
-const destination = (index: number): string => `+1415${String(5_000_000 + index).padStart(7, '0')}`;
+/** Destinations are unique per webhook request: `series` keeps the sets of one test apart. */
+const destination = (index: number, series = 0): string => `+1415${String(5_000_000 + series * 10_000 + index).padStart(7, '0')}`;
 
-function addUserWorkflow(options: Record<string, unknown> = {}) {
-	const credential = plivoCredential('plivoQueue000001', sim.credentials);
-	const flow = workflow(
-		WORKFLOW_ID,
+const credential = () => plivoCredential('plivoQueue000001', sim.credentials);
+
+/** Webhook → Plivo PHLO (Add User, `to` from the request body). */
+function addUserWorkflow(id: string, path: string, options: Record<string, unknown> = {}): WorkflowJson {
+	return workflow(
+		id,
 		[
-			webhookTrigger(WEBHOOK_PATH),
-			plivoNode('Plivo PHLO', credential, {
+			webhookTrigger(path),
+			plivoNode('Plivo PHLO', credential(), {
 				resource: 'multiPartyCall',
 				operation: 'addUser',
 				phloId: DEMO_PHLO_ID,
@@ -62,24 +63,84 @@ function addUserWorkflow(options: Record<string, unknown> = {}) {
 		],
 		[['Webhook', 'Plivo PHLO']],
 	);
-	return { credential, flow };
 }
 
-async function startCluster(
-	options: { workers?: number; env?: NodeJS.ProcessEnv; withoutPackage?: { main?: boolean; workers?: number[] }; plivoOptions?: Record<string, unknown> } = {},
-): Promise<Cluster> {
+interface StartOptions {
+	line?: N8nLine;
+	workers?: number;
+	env?: NodeJS.ProcessEnv;
+	withoutPackage?: { main?: boolean; workers?: number[] };
+	workflows?: WorkflowJson[];
+}
+
+async function startCluster(options: StartOptions = {}): Promise<Cluster> {
+	const install = await ensureN8n(options.line ?? '2.x');
 	const cluster = await Cluster.start({ install, tarball, workers: options.workers ?? 2, env: options.env, withoutPackage: options.withoutPackage });
 	clusters.push(cluster);
-	const { credential, flow } = addUserWorkflow(options.plivoOptions);
-	await cluster.boot([credential], [flow]);
+	await cluster.boot([credential()], options.workflows ?? [addUserWorkflow(WORKFLOW_ID, WEBHOOK_PATH)]);
 	return cluster;
 }
 
-/** How many times each destination reached the simulator. */
-function arrivals(count: number): number[] {
+/** How many times each destination of a series reached the simulator. */
+function arrivals(count: number, series = 0): number[] {
 	const seen = new Map<string, number>();
 	for (const request of sim.requests) if (request.to) seen.set(request.to, (seen.get(request.to) ?? 0) + 1);
-	return Array.from({ length: count }, (_, index) => seen.get(destination(index)) ?? 0);
+	return Array.from({ length: count }, (_, index) => seen.get(destination(index, series)) ?? 0);
+}
+
+const countBy = (values: string[]): Record<string, number> =>
+	values.reduce<Record<string, number>>((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
+
+/** Bull's stalled-job check, made fast for the test (n8n's defaults: lock 60 s, stalled check every 30 s). */
+const FAST_STALL_CHECK: NodeJS.ProcessEnv = {
+	QUEUE_WORKER_LOCK_DURATION: '5000',
+	QUEUE_WORKER_LOCK_RENEW_TIME: '1000',
+	QUEUE_WORKER_STALLED_INTERVAL: '5000',
+};
+
+/**
+ * Kills worker 1 with SIGKILL while it holds executions of two workflows, one deduplicating in the
+ * shared store and one not, and reports what became of the executions it held.
+ */
+async function killWorkerMidRun(line: N8nLine) {
+	const perWorkflow = 10;
+	const cluster = await startCluster({
+		line,
+		env: FAST_STALL_CHECK,
+		workflows: [
+			addUserWorkflow('queueKillPlain01', 'kill-plain'),
+			addUserWorkflow('queueKillStore01', 'kill-store', { deduplicationStore: 'n8nDatabase' }),
+		],
+	});
+	sim.setLatency(4_000);
+	const sending = Promise.all([
+		sendWebhooks(`${cluster.url}/webhook/kill-plain`, perWorkflow, perWorkflow, (index) => ({ to: destination(index, 1) })),
+		sendWebhooks(`${cluster.url}/webhook/kill-store`, perWorkflow, perWorkflow, (index) => ({ to: destination(index, 2) })),
+	]);
+	const [victim, survivor] = cluster.workers;
+	// Both workers are full (5 executions each), their requests held by the simulator's latency.
+	await victim.waitFor(/(Worker started execution \d+[\s\S]*){5}/, 60_000);
+	const deadline = Date.now() + 30_000;
+	while (sim.stats.received < 10 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 100));
+	const held = victim.startedExecutions().filter((id) => !victim.finishedExecutions().includes(id));
+	victim.kill();
+	await sending;
+	sim.setLatency(0);
+	const executions = await cluster.waitForExecutions(undefined, 2 * perWorkflow, 180_000);
+	const workflowOf = new Map(executions.map((execution) => [execution.id, execution.workflowId]));
+	const statusOf = new Map(executions.map((execution) => [execution.id, execution.status]));
+	const rerun = held.filter((id) => survivor.startedExecutions().includes(id));
+	return {
+		line,
+		held: held.map((id) => ({ id, workflow: workflowOf.get(id), status: statusOf.get(id), rerun: rerun.includes(id) })),
+		heldPlain: held.filter((id) => workflowOf.get(id) === 'queueKillPlain01').length,
+		heldStore: held.filter((id) => workflowOf.get(id) === 'queueKillStore01').length,
+		rerun: rerun.length,
+		plainArrivals: arrivals(perWorkflow, 1),
+		storeArrivals: arrivals(perWorkflow, 2),
+		statuses: countBy(executions.map((execution) => execution.status)),
+		mainSays: [...new Set(cluster.main.output.match(/.*(stalled|too many times|crashed).*/gi) ?? [])].slice(0, 3),
+	};
 }
 
 describe('n8n 2.x queue mode', () => {
@@ -104,5 +165,117 @@ describe('n8n 2.x queue mode', () => {
 		expect(byWorker.every((ran) => ran > 0)).toBe(true);
 		expect(cluster.main.output).not.toMatch(/Worker started execution/);
 		record('throughput-2-workers', { executions: count, seconds, perSecond: count / seconds, byWorker });
+	});
+
+	it('a worker killed with SIGKILL: n8n 2.x fails the executions it held and never runs them again, so nobody is dialled twice', async () => {
+		const result = await killWorkerMidRun('2.x');
+		record('worker-kill-2x', result);
+		expect(result.held.length).toBeGreaterThan(0);
+		expect(result.rerun).toBe(0);
+		expect(result.held.every((execution) => execution.status !== 'success')).toBe(true);
+		expect([...result.plainArrivals, ...result.storeArrivals].every((times) => times === 1)).toBe(true);
+	});
+});
+
+describe('n8n 2.x queue mode, restarts and missing packages', () => {
+	it('a worker stopped gracefully mid-run finishes what it holds; a new worker takes the rest: nothing lost, nothing sent twice', async () => {
+		const cluster = await startCluster();
+		const count = 100;
+		sim.setLatency(1_000);
+		const sending = sendWebhooks(`${cluster.url}/webhook/${WEBHOOK_PATH}`, count, 10, (index) => ({ to: destination(index, 3) }));
+		const [leaving] = cluster.workers;
+		await leaving.waitFor(/(Worker started execution \d+[\s\S]*){5}/, 60_000);
+		const stopping = Date.now();
+		await leaving.stop();
+		const stopSeconds = (Date.now() - stopping) / 1000;
+		const replacement = await cluster.addWorker();
+		await replacement.waitFor(/n8n worker is now ready/);
+		const statuses = await sending;
+		const executions = await cluster.waitForExecutions(WORKFLOW_ID, count, 300_000);
+
+		expect(statuses.filter((status) => status !== 200)).toEqual([]);
+		expect(leaving.startedExecutions().sort()).toEqual(leaving.finishedExecutions().sort());
+		expect(executions.filter((execution) => execution.status !== 'success')).toEqual([]);
+		expect(arrivals(count, 3).every((times) => times === 1)).toBe(true);
+		record('graceful-restart', { executions: count, finishedByLeavingWorker: leaving.finishedExecutions().length, stopSeconds });
+	});
+
+	it('Redis restarted mid-run: nothing is sent twice; every execution that ran reached Plivo once; what n8n could not enqueue is counted', async () => {
+		const cluster = await startCluster();
+		const count = 200;
+		const sending = sendWebhooks(`${cluster.url}/webhook/${WEBHOOK_PATH}`, count, 5, (index) => ({ to: destination(index, 4) }));
+		while (sim.stats.received < 50) await new Promise((done) => setTimeout(done, 50));
+		await cluster.redis.stop();
+		await new Promise((done) => setTimeout(done, 3_000));
+		await cluster.redis.start();
+		const statuses = await sending;
+		const byStatus = await cluster.waitForQuiet(WORKFLOW_ID, 20_000, 300_000);
+		const perDestination = arrivals(count, 4);
+		const answered = countBy(statuses.map(String));
+		const acceptedNotRun = statuses.filter((status, index) => status === 200 && perDestination[index] === 0).length;
+		record('redis-restart', { webhooks: count, answered, executionsByStatus: byStatus, reachedPlivo: sim.count(), acceptedNotRun });
+
+		expect(perDestination.every((times) => times <= 1)).toBe(true);
+		expect(sim.count()).toBe(byStatus.success);
+		// What was accepted but never ran is visible in n8n as executions left "new".
+		expect(acceptedNotRun).toBe(byStatus.new ?? 0);
+		expect(cluster.main.running && cluster.workers.every((worker) => worker.running)).toBe(true);
+	});
+
+	it('a worker without the package fails each execution with "Unrecognized node type"; nothing reaches Plivo', async () => {
+		const cluster = await startCluster({ workers: 1, withoutPackage: { workers: [0] } });
+		const [status] = await sendWebhooks(`${cluster.url}/webhook/${WEBHOOK_PATH}`, 1, 1, () => ({ to: destination(0, 5) }));
+		const executions = await cluster.waitForExecutions(WORKFLOW_ID, 1, 120_000);
+		const message = cluster.workers[0].output.match(/.*Unrecognized node type.*/)?.[0];
+
+		expect(status).toBe(200);
+		expect(executions.map((execution) => execution.status)).toEqual(['error']);
+		expect(message).toContain('Unrecognized node type: n8n-nodes-plivo-phlo.plivoPhlo');
+		expect(sim.count()).toBe(0);
+		record('worker-without-package', { webhookStatus: status, executionStatus: executions[0].status, workerLog: message });
+	});
+
+	it('main without the package: the webhook is not registered, and stays so after the package is added until the workflow is unpublished and published again', async () => {
+		const cluster = await startCluster({ workers: 1, withoutPackage: { main: true } });
+		const webhook = `${cluster.url}/webhook/${WEBHOOK_PATH}`;
+		const [missing] = await sendWebhooks(webhook, 1, 1, () => ({ to: destination(0, 6) }));
+		const mainLog = cluster.main.output.match(/Workflow cannot run on this instance.*/)?.[0];
+
+		await cluster.main.stop();
+		await cluster.installPackage(cluster.main.instance);
+		cluster.main.start();
+		await cluster.waitForMain();
+		const [afterInstall] = await sendWebhooks(webhook, 1, 1, () => ({ to: destination(1, 6) }));
+
+		// Publishing the published version again changes nothing; unpublish, then publish.
+		await cluster.unpublish(WORKFLOW_ID);
+		await cluster.publish(WORKFLOW_ID);
+		let afterPublish = 0;
+		const deadline = Date.now() + 60_000;
+		while (afterPublish !== 200 && Date.now() < deadline) {
+			[afterPublish] = await sendWebhooks(webhook, 1, 1, () => ({ to: destination(2, 6) }));
+			if (afterPublish !== 200) await new Promise((done) => setTimeout(done, 1_000));
+		}
+		await cluster.waitForExecutions(WORKFLOW_ID, 1, 120_000);
+
+		expect(missing).toBe(404);
+		expect(mainLog).toBe('Workflow cannot run on this instance: "Plivo PHLO": Unrecognized node type: n8n-nodes-plivo-phlo.plivoPhlo');
+		expect(afterInstall).toBe(404);
+		expect(afterPublish).toBe(200);
+		expect(arrivals(3, 6)).toEqual([0, 0, 1]);
+		record('main-without-package', { webhookStatus: missing, mainLog, afterInstall, afterPublish });
+	});
+});
+
+describe('n8n 1.x queue mode', () => {
+	it("a worker killed with SIGKILL: n8n 1.x runs the executions it held again; the shared store keeps each person to one call", async () => {
+		const result = await killWorkerMidRun('1.x');
+		record('worker-kill-1x', result);
+		expect(result.heldPlain).toBeGreaterThan(0);
+		expect(result.heldStore).toBeGreaterThan(0);
+		expect(result.rerun).toBe(result.held.length);
+		// Without the shared store, each execution run again dialled its person a second time.
+		expect(result.plainArrivals.filter((times) => times === 2)).toHaveLength(result.heldPlain);
+		expect(result.storeArrivals.every((times) => times === 1)).toBe(true);
 	});
 });
