@@ -2,6 +2,7 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -9,7 +10,16 @@ import {
 import * as multiPartyCall from './actions/multiPartyCall/MultiPartyCall.resource';
 import * as phlo from './actions/phlo/Phlo.resource';
 import { router } from './actions/router';
+import { retryOnFailNotice } from './descriptions/fields';
 import { optionsField } from './descriptions/options';
+
+/** Shown where a repeated request dials someone again or starts a PHLO again. */
+const retryNotice: INodeProperties = {
+	...retryOnFailNotice,
+	displayOptions: {
+		show: { resource: ['multiPartyCall', 'phlo'], operation: ['addUser', 'warmTransfer', 'coldTransfer', 'run'] },
+	},
+};
 
 export class PlivoPhlo implements INodeType {
 	description: INodeTypeDescription = {
@@ -39,6 +49,7 @@ export class PlivoPhlo implements INodeType {
 			},
 			...multiPartyCall.description,
 			...phlo.description,
+			retryNotice,
 			optionsField,
 		],
 	};

@@ -1,13 +1,13 @@
 /**
- * The fields each operation shows, in order, below Resource and Operation: the contract saved
- * workflows depend on. The unit test checks the description against it and the UI test checks the
+ * The fields each operation shows, in order, below Resource and Operation and above Options: the
+ * contract saved workflows depend on (a notice, which saves nothing, is listed where it shows). The unit test checks the description against it and the UI test checks the
  * editor's node panel against it.
  */
 export const FIELDS_BY_OPERATION: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
 	multiPartyCall: {
-		addUser: ['phloId', 'nodeId', 'to', 'role', 'triggerSource'],
-		warmTransfer: ['phloId', 'nodeId', 'to', 'role', 'triggerSource'],
-		coldTransfer: ['phloId', 'nodeId', 'to', 'role', 'triggerSource'],
+		addUser: ['phloId', 'nodeId', 'to', 'role', 'triggerSource', 'retryOnFailNotice'],
+		warmTransfer: ['phloId', 'nodeId', 'to', 'role', 'triggerSource', 'retryOnFailNotice'],
+		coldTransfer: ['phloId', 'nodeId', 'to', 'role', 'triggerSource', 'retryOnFailNotice'],
 		abortTransfer: ['phloId', 'nodeId', 'memberAddress'],
 		hold: ['phloId', 'nodeId', 'memberAddress'],
 		unhold: ['phloId', 'nodeId', 'memberAddress'],
@@ -17,7 +17,7 @@ export const FIELDS_BY_OPERATION: Readonly<Record<string, Readonly<Record<string
 		get: ['phloId', 'nodeId'],
 	},
 	phlo: {
-		run: ['phloId', 'payload'],
+		run: ['phloId', 'payload', 'retryOnFailNotice'],
 		get: ['phloId'],
 	},
 };

@@ -69,3 +69,15 @@ export const memberAddressField: INodeProperties = {
 	placeholder: '+14155551234',
 	description: `${addressHint}, as the member was added to the call`,
 };
+
+/**
+ * n8n's Retry On Fail runs the whole node again with every item, so anyone already dialled would be
+ * dialled again: a mistake that is easy to make from the Settings tab and costly on a phone line.
+ */
+export const retryOnFailNotice: INodeProperties = {
+	displayName:
+		"Leave Retry On Fail (in this node's Settings) off: n8n would send every item again, and people Plivo already dialled would be dialled twice. The node itself retries only requests that cannot have reached Plivo.",
+	name: 'retryOnFailNotice',
+	type: 'notice',
+	default: '',
+};
