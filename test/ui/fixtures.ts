@@ -1,0 +1,53 @@
+import type { CredentialJson, WorkflowJson } from '../harness/realN8n';
+import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../e2e/workflows';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, type Simulator } from '../simulator/simulator';
+
+/** The credential and workflows the editor is opened with. */
+
+export const AGENT = '+14155550000';
+export const ADD_USER_WORKFLOW = 'uiAddUser00001';
+export const BAD_TO_WORKFLOW = 'uiBadTo0000001';
+export const PANEL_WORKFLOW = 'uiPanel0000001';
+export const PLIVO_NODE_NAME = 'Add Customer';
+export const BAD_TO = 'nobody';
+
+export const uiCredentials = (sim: Simulator): CredentialJson[] => [
+	{ ...plivoCredential('plivoUi000001', sim.credentials), name: 'Plivo PHLO account' },
+];
+
+export function uiWorkflows([credential]: CredentialJson[]): WorkflowJson[] {
+	const addUser = {
+		resource: 'multiPartyCall',
+		operation: 'addUser',
+		phloId: DEMO_PHLO_ID,
+		nodeId: DEMO_NODE_ID,
+		to: '={{ $json.phone }}',
+		role: 'customer',
+		triggerSource: AGENT,
+	};
+	const build = (id: string, name: string, contacts: Array<Record<string, unknown>>): WorkflowJson => ({
+		...workflow(
+			id,
+			[manualTrigger(), codeNode('CRM contacts', contacts), plivoNode(PLIVO_NODE_NAME, credential, addUser)],
+			[
+				['Start', 'CRM contacts'],
+				['CRM contacts', PLIVO_NODE_NAME],
+			],
+		),
+		name,
+	});
+	return [
+		{
+			...workflow(PANEL_WORKFLOW, [manualTrigger(), plivoNode('Plivo PHLO', credential, {})], [['Start', 'Plivo PHLO']]),
+			name: 'A new Plivo PHLO node',
+		},
+		build(ADD_USER_WORKFLOW, 'Call CRM contacts into the call centre', [
+			{ name: 'Ada Lovelace', phone: '+14155550101' },
+			{ name: 'Alan Turing', phone: 'sip:alan@example.com' },
+		]),
+		build(BAD_TO_WORKFLOW, 'A contact without a valid number', [
+			{ name: 'Ada Lovelace', phone: '+14155550101' },
+			{ name: 'Nobody', phone: BAD_TO },
+		]),
+	];
+}
