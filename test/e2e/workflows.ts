@@ -80,8 +80,11 @@ export function addUserForContacts(target: { phloId: string; nodeId: string }, o
 	};
 }
 
-/** A production webhook at `/webhook/<path>` that answers as soon as it has the request. */
-export function webhookTrigger(path: string): NodeJson & { webhookId: string } {
+/**
+ * A production webhook at `/webhook/<path>`; it answers as soon as it has the request, or with
+ * `lastNode` once the workflow has finished (with the last node's first item).
+ */
+export function webhookTrigger(path: string, responseMode: 'onReceived' | 'lastNode' = 'onReceived'): NodeJson & { webhookId: string } {
 	return {
 		id: 'webhook',
 		name: 'Webhook',
@@ -89,6 +92,6 @@ export function webhookTrigger(path: string): NodeJson & { webhookId: string } {
 		typeVersion: 2,
 		position: at(),
 		webhookId: `5e1f0a2b-0c3d-4e5f-8a9b-${Buffer.from(path).toString('hex').padStart(12, '0').slice(-12)}`,
-		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
 	};
 }

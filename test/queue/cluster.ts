@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { freePort, N8nInstance, run, type CredentialJson, type N8nInstall, type WorkflowJson } from '../harness/realN8n';
-import { startPostgres, startRedis, stopProcess, type Postgres, type Redis } from './services';
+import { startPostgres, startRedis, stopOnExit, stopProcess, type Postgres, type Redis } from './services';
 
 export type Role = 'main' | 'worker';
 
@@ -42,6 +42,7 @@ export class N8nProcess {
 		});
 		child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk));
 		child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk));
+		if (child.pid !== undefined) child.once('exit', stopOnExit(`kill -9 -${child.pid} 2>/dev/null`));
 		this.child = child;
 	}
 

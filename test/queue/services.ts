@@ -3,13 +3,45 @@
  * queue-mode tests, with its data in a temporary folder, and stopped by PID.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { freePort, run } from '../harness/realN8n';
 
 const isRoot = process.getuid?.() === 0;
+
+/**
+ * Last-resort cleanup: servers run in their own process groups and would outlive a test process
+ * that is killed before its tests stop them. A small shell process waits for the test process to
+ * end and then runs whatever cleanup commands are still registered.
+ */
+const cleanups = new Map<number, string>();
+let cleanupFile: string | undefined;
+let nextCleanup = 0;
+
+function writeCleanups(): void {
+	if (cleanupFile) writeFileSync(cleanupFile, [...cleanups.values()].join('\n') + '\n');
+}
+
+/** Registers a shell command to run if the test process ends first; returns a function that withdraws it. */
+export function stopOnExit(command: string): () => void {
+	if (!cleanupFile) {
+		cleanupFile = join(tmpdir(), `plivo-queue-cleanup-${process.pid}.sh`);
+		writeFileSync(cleanupFile, '');
+		spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; sh ${cleanupFile}; rm -f ${cleanupFile}`], {
+			detached: true,
+			stdio: 'ignore',
+		}).unref();
+	}
+	const id = nextCleanup++;
+	cleanups.set(id, command);
+	writeCleanups();
+	return () => {
+		cleanups.delete(id);
+		writeCleanups();
+	};
+}
 
 function postgresBinDir(): string {
 	const root = '/usr/lib/postgresql';
@@ -54,6 +86,7 @@ export async function startPostgres(): Promise<Postgres> {
 		if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
 		return result.stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
 	};
+	const forget = stopOnExit(`${isRoot ? 'runuser -u postgres -- ' : ''}${join(bin, 'pg_ctl')} -D ${data} -m immediate stop; rm -rf ${dir}`);
 	psql(`CREATE DATABASE ${database}`, 'postgres');
 	return {
 		port,
@@ -61,6 +94,7 @@ export async function startPostgres(): Promise<Postgres> {
 		user: 'postgres',
 		query: psql,
 		stop: async () => {
+			forget();
 			await asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']).catch(() => undefined);
 			rmSync(dir, { recursive: true, force: true });
 		},
@@ -85,6 +119,7 @@ export async function startRedis(): Promise<Redis> {
 			stdio: 'ignore',
 		});
 		child = started;
+		if (started.pid !== undefined) started.once('exit', stopOnExit(`kill -9 ${started.pid} 2>/dev/null`));
 		const deadline = Date.now() + 15_000;
 		while (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG') {
 			if (started.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
