@@ -165,6 +165,10 @@ export class Cluster {
 		this.main.start();
 		for (let index = 0; index < this.options.workers; index++) await this.addWorker(!this.options.withoutPackage?.workers?.includes(index));
 		await this.waitForMain();
+		// Main answers health checks before it has registered the webhooks of published workflows.
+		for (const workflow of workflows) {
+			await this.main.waitFor(new RegExp(`Activated workflow .*\\(ID: ${workflow.id}\\)|Workflow cannot run on this instance`), 120_000);
+		}
 		await Promise.all(this.workers.map((worker) => worker.waitFor(/n8n worker is now ready/)));
 	}
 
