@@ -166,10 +166,28 @@ export class Cluster {
 		for (let index = 0; index < this.options.workers; index++) await this.addWorker(!this.options.withoutPackage?.workers?.includes(index));
 		await this.waitForMain();
 		// Main answers health checks before it has registered the webhooks of published workflows.
-		for (const workflow of workflows) {
-			await this.main.waitFor(new RegExp(`Activated workflow .*\\(ID: ${workflow.id}\\)|Workflow cannot run on this instance`), 120_000);
-		}
+		const paths = workflows.flatMap((workflow) =>
+			(workflow.nodes as Array<{ type?: string; parameters?: { path?: unknown } }>)
+				.filter((node) => node.type === 'n8n-nodes-base.webhook')
+				.map((node) => String(node.parameters?.path)),
+		);
+		for (const path of paths) await this.waitForWebhook(path, 120_000);
 		await Promise.all(this.workers.map((worker) => worker.waitFor(/n8n worker is now ready/)));
+	}
+
+	/**
+	 * Resolves once main has registered the POST webhook at `path`, which a GET shows without running
+	 * anything, or once main has said (in its output from `outputFrom` on) that it cannot run the workflow.
+	 */
+	async waitForWebhook(path: string, timeoutMs: number, outputFrom = 0): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const answer = await fetch(`${this.url}/webhook/${path}`).then((response) => response.text(), () => '');
+			if (answer.includes('Did you mean to make a POST request')) return;
+			if (/Workflow cannot run on this instance/.test(this.main.output.slice(outputFrom))) return;
+			if (Date.now() > deadline) throw new Error(`main did not register the webhook "${path}" within ${timeoutMs} ms:\n${this.main.output.slice(-2000)}`);
+			await new Promise((done) => setTimeout(done, 500));
+		}
 	}
 
 	/** Activates the workflow: n8n 2.x publishes it, 1.x sets it active. */

@@ -276,19 +276,22 @@ describe('n8n 2.x queue mode, restarts and missing packages', () => {
 
 		await cluster.main.stop();
 		await cluster.installPackage(cluster.main.instance);
+		const restartedFrom = cluster.main.output.length;
 		cluster.main.start();
 		await cluster.waitForMain();
+		// Main has looked at the published workflows (and found none it will run); give it time to register webhooks anyway.
+		const indexLine = (await cluster.main.waitFor(/Finished building workflow dependency index.*/, 120_000, restartedFrom))[0];
+		await new Promise((done) => setTimeout(done, 10_000));
 		const [afterInstall] = await sendWebhooks(webhook, 1, 1, () => ({ to: destination(1, 6) }));
 
 		// Publishing the published version again changes nothing; unpublish, then publish.
+		const outputFrom = cluster.main.output.length;
 		await cluster.unpublish(WORKFLOW_ID);
+		// A running main notices the CLI's change a little later; publishing at once can go unseen.
+		await new Promise((done) => setTimeout(done, 15_000));
 		await cluster.publish(WORKFLOW_ID);
-		let afterPublish = 0;
-		const deadline = Date.now() + 120_000;
-		while (afterPublish !== 200 && Date.now() < deadline) {
-			[afterPublish] = await sendWebhooks(webhook, 1, 1, () => ({ to: destination(2, 6) }));
-			if (afterPublish !== 200) await new Promise((done) => setTimeout(done, 1_000));
-		}
+		await cluster.waitForWebhook(WEBHOOK_PATH, 120_000, outputFrom);
+		const [afterPublish] = await sendWebhooks(webhook, 1, 1, () => ({ to: destination(2, 6) }));
 		await cluster.waitForExecutions(WORKFLOW_ID, 1, 120_000);
 
 		expect(missing).toBe(404);
@@ -296,7 +299,7 @@ describe('n8n 2.x queue mode, restarts and missing packages', () => {
 		expect(afterInstall).toBe(404);
 		expect(afterPublish).toBe(200);
 		expect(arrivals(3, 6)).toEqual([0, 0, 1]);
-		record('main-without-package', { webhookStatus: missing, mainLog, afterInstall, afterPublish });
+		record('main-without-package', { webhookStatus: missing, mainLog, afterInstall, indexLine, afterPublish });
 	});
 });
 
