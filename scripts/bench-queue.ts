@@ -6,10 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-import { plivoCredential, plivoNode, webhookTrigger, workflow } from '../test/e2e/workflows';
+import { plivoCredential, webhookAddUserWorkflow } from '../test/e2e/workflows';
 import { ensureN8n, packPackage } from '../test/harness/realN8n';
 import { Cluster, sendWebhooks, type N8nProcess } from '../test/queue/cluster';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator } from '../test/simulator/simulator';
+import { startSimulator } from '../test/simulator/simulator';
 
 const N = Number(process.env.BENCH_QUEUE_N ?? 500);
 const PARALLEL = 10;
@@ -46,23 +46,7 @@ async function main(): Promise<void> {
 	const tarball = await packPackage();
 	const sim = await startSimulator({ record: false });
 	const credential = plivoCredential('plivoQueue000001', sim.credentials);
-	const flow = workflow(
-		'queueBench000001',
-		[
-			webhookTrigger('bench'),
-			plivoNode('Plivo PHLO', credential, {
-				resource: 'multiPartyCall',
-				operation: 'addUser',
-				phloId: DEMO_PHLO_ID,
-				nodeId: DEMO_NODE_ID,
-				to: '={{ $json.body.to }}',
-				role: 'customer',
-				triggerSource: '+14155550100',
-				options: { maxRequestsPerSecond: 0 },
-			}),
-		],
-		[['Webhook', 'Plivo PHLO']],
-	);
+	const flow = webhookAddUserWorkflow('queueBench000001', 'bench', credential);
 	const cases: Case[] = [
 		{ name: '1 worker, default expression engine', workers: 1, env: {} },
 		{ name: '2 workers, default expression engine', workers: 2, env: {} },

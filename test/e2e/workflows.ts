@@ -1,4 +1,5 @@
 import type { CredentialJson, WorkflowJson } from '../harness/realN8n';
+import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../simulator/simulator';
 
 /** Builders for the workflows the real-n8n tests and the demo import. */
 
@@ -94,4 +95,31 @@ export function webhookTrigger(path: string, responseMode: 'onReceived' | 'lastN
 		webhookId: `5e1f0a2b-0c3d-4e5f-8a9b-${Buffer.from(path).toString('hex').padStart(12, '0').slice(-12)}`,
 		parameters: { httpMethod: 'POST', path, responseMode, options: {} },
 	};
+}
+
+/** Webhook → Plivo PHLO Add User on the simulator's demo PHLO, `to` from the request body, unpaced. */
+export function webhookAddUserWorkflow(
+	id: string,
+	path: string,
+	credential: CredentialJson,
+	options: Record<string, unknown> = {},
+	responseMode: 'onReceived' | 'lastNode' = 'onReceived',
+): WorkflowJson {
+	return workflow(
+		id,
+		[
+			webhookTrigger(path, responseMode),
+			plivoNode('Plivo PHLO', credential, {
+				resource: 'multiPartyCall',
+				operation: 'addUser',
+				phloId: DEMO_PHLO_ID,
+				nodeId: DEMO_NODE_ID,
+				to: '={{ $json.body.to }}',
+				role: 'customer',
+				triggerSource: '+14155550100',
+				options: { maxRequestsPerSecond: 0, ...options },
+			}),
+		],
+		[['Webhook', 'Plivo PHLO']],
+	);
 }

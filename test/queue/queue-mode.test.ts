@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { ensureN8n, packPackage, REPO_ROOT, type N8nLine, type WorkflowJson } from '../harness/realN8n';
-import { plivoCredential, plivoNode, webhookTrigger, workflow } from '../e2e/workflows';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../simulator/simulator';
+import { plivoCredential, webhookAddUserWorkflow } from '../e2e/workflows';
+import { startSimulator, type Simulator } from '../simulator/simulator';
 import { Cluster, sendWebhooks } from './cluster';
 
 const WORKFLOW_ID = 'queueAddUser0001';
@@ -44,31 +44,12 @@ const destination = (index: number, series = 0): string => `+1415${String(5_000_
 
 const credential = () => plivoCredential('plivoQueue000001', sim.credentials);
 
-/** Webhook → Plivo PHLO (Add User, `to` from the request body). */
-function addUserWorkflow(
+const addUserWorkflow = (
 	id: string,
 	path: string,
 	options: Record<string, unknown> = {},
 	responseMode: 'onReceived' | 'lastNode' = 'onReceived',
-): WorkflowJson {
-	return workflow(
-		id,
-		[
-			webhookTrigger(path, responseMode),
-			plivoNode('Plivo PHLO', credential(), {
-				resource: 'multiPartyCall',
-				operation: 'addUser',
-				phloId: DEMO_PHLO_ID,
-				nodeId: DEMO_NODE_ID,
-				to: '={{ $json.body.to }}',
-				role: 'customer',
-				triggerSource: '+14155550100',
-				options: { maxRequestsPerSecond: 0, ...options },
-			}),
-		],
-		[['Webhook', 'Plivo PHLO']],
-	);
-}
+): WorkflowJson => webhookAddUserWorkflow(id, path, credential(), options, responseMode);
 
 interface StartOptions {
 	line?: N8nLine;
