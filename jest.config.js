@@ -1,9 +1,23 @@
-/** `npm test`: unit tests and the node against the PHLO simulator. The real-n8n suites have their own configs. */
-module.exports = {
+/**
+ * One config, one project per suite: `npm test` runs `unit` (pure functions, the node in n8n-core
+ * against the PHLO simulator, the simulator itself); `test:e2e`, `test:queue` and `test:ui` run the
+ * packed package inside real n8n, one suite at a time.
+ */
+const suite = (name, roots, testTimeout) => ({
+	displayName: name,
 	preset: 'ts-jest',
 	testEnvironment: 'node',
-	roots: ['<rootDir>/test'],
+	roots: roots.map((root) => `<rootDir>/test/${root}`),
 	testMatch: ['**/*.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/queue/', '<rootDir>/test/ui/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+	...(testTimeout ? { testTimeout } : {}),
+});
+
+module.exports = {
+	projects: [
+		suite('unit', ['unit', 'integration', 'simulator']),
+		suite('e2e', ['e2e'], 300_000),
+		suite('queue', ['queue'], 600_000),
+		suite('ui', ['ui'], 300_000),
+	],
 };

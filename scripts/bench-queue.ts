@@ -6,10 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-import { plivoCredential, webhookAddUserWorkflow } from '../test/e2e/workflows';
-import { ensureN8n, packPackage } from '../test/harness/realN8n';
-import { Cluster, sendWebhooks, type N8nProcess } from '../test/queue/cluster';
-import { startSimulator } from '../test/simulator/simulator';
+import { plivoCredential, webhookAddUserWorkflow } from '../test/support/workflows';
+import { ensureN8n, packPackage } from '../test/support/realN8n';
+import { Cluster, sendWebhooks, type N8nProcess } from '../test/support/queue/cluster';
+import { startSimulator } from '../test/support/simulator';
 
 const N = Number(process.env.BENCH_QUEUE_N ?? 500);
 const PARALLEL = 10;

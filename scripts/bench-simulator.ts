@@ -2,7 +2,7 @@
  * Throughput of the simulator alone: starts the CLI in a child process and sends requests to it
  * from this process over keep-alive connections, `--concurrency` in flight.
  *
- *   npx tsx test/simulator/bench.ts [--requests 20000] [--concurrency 10] [--route dial|member|get|run] [--record]
+ *   npx tsx scripts/bench-simulator.ts [--requests 20000] [--concurrency 10] [--route dial|member|get|run] [--record]
  *
  * Prints one JSON line: requests, seconds, requests per second, latency percentiles, statuses.
  */
@@ -11,7 +11,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { DEMO_NODE_ID, DEMO_PHLO_ID } from './simulator';
+import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/support/simulator';
 
 interface Started {
 	url: string;
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 	const tsxCli = require.resolve('tsx/cli');
 	const child = spawn(
 		process.execPath,
-		[tsxCli, join(__dirname, 'cli.ts'), '--port', '0', ...(record ? [] : ['--no-record'])],
+		[tsxCli, join(__dirname, '..', 'test', 'support', 'simulator', 'cli.ts'), '--port', '0', ...(record ? [] : ['--no-record'])],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const started = await new Promise<Started>((resolve, reject) => {

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 
 import axios from 'axios';
 
-import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
-import { ensureN8n, N8nInstance, nodeOutput, packPackage, REPO_ROOT, type CredentialJson, type ExecutionResult } from '../test/harness/realN8n';
-import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/simulator/simulator';
+import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { ensureN8n, N8nInstance, nodeOutput, packPackage, REPO_ROOT, type CredentialJson, type ExecutionResult } from '../test/support/realN8n';
+import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/support/simulator';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const CONCURRENCY = 10;
@@ -30,7 +30,7 @@ interface SimulatorProcess {
 
 /** The simulator in its own process, so neither n8n nor the raw client shares its event loop. */
 async function startSimulatorProcess(args: string[]): Promise<SimulatorProcess> {
-	const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'test/simulator/cli.ts'), '--port', '0', ...args], {
+	const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'test/support/simulator/cli.ts'), '--port', '0', ...args], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const line = await new Promise<string>((resolve, reject) => {

@@ -3,9 +3,9 @@
  * workflow (Manual Trigger → CRM contacts → Plivo PHLO "Add User") with n8n's CLI. Against the local
  * PHLO simulator unless PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, PLIVO_PHLO_ID and PLIVO_NODE_ID are set.
  */
-import { ensureN8n, LINES, N8nInstance, nodeOutput, packPackage } from '../test/harness/realN8n';
-import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../test/simulator/simulator';
+import { ensureN8n, LINES, N8nInstance, nodeOutput, packPackage } from '../test/support/realN8n';
+import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../test/support/simulator';
 
 const env = process.env;
 const real = Boolean(env.PLIVO_AUTH_ID && env.PLIVO_AUTH_TOKEN && env.PLIVO_PHLO_ID && env.PLIVO_NODE_ID);

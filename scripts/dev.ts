@@ -2,9 +2,9 @@
  * `npm run dev`: n8n's editor on http://localhost:5678 with the packed package installed, the PHLO
  * simulator running, and a credential and an example workflow pointing at it. Ctrl-C stops everything.
  */
-import { ensureN8n, N8nInstance, packPackage } from '../test/harness/realN8n';
-import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/e2e/workflows';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator } from '../test/simulator/simulator';
+import { ensureN8n, N8nInstance, packPackage } from '../test/support/realN8n';
+import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator } from '../test/support/simulator';
 
 async function main(): Promise<void> {
 	const port = Number(process.env.N8N_PORT ?? 5678);
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 			'',
 			`n8n ${install.n8nVersion} is running: http://localhost:${port}/workflow/plivoPhloDev001`,
 			'Create the owner account on first visit; the workflow "plivoPhloDev001" and the credential "Plivo plivoDev00001" are ready.',
-			`PHLO simulator: ${sim.url} (Auth ID ${sim.authId}; demo PHLO ${DEMO_PHLO_ID}, node ${DEMO_NODE_ID}; numbers +1999555CCCC inject faults, see test/simulator/README.md)`,
+			`PHLO simulator: ${sim.url} (Auth ID ${sim.authId}; demo PHLO ${DEMO_PHLO_ID}, node ${DEMO_NODE_ID}; numbers +1999555CCCC inject faults, see test/support/simulator/README.md)`,
 			'Ctrl-C stops n8n and the simulator.',
 			'',
 		].join('\n'),

@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { REPO_ROOT } from '../test/harness/realN8n';
-import { CHROMIUM, SCREENSHOT_DIR } from '../test/ui/editor';
+import { REPO_ROOT } from '../test/support/realN8n';
+import { CHROMIUM, SCREENSHOT_DIR } from '../test/support/editor';
 
 /** Screenshot → its file in docs/ and its scale there. */
 const FOR_DOCS: Array<{ from: string; to: string; scale: number }> = [

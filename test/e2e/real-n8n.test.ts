@@ -1,6 +1,6 @@
-import { ensureN8n, freePort, N8nInstance, nodeOutput, packPackage, type ExecutionResult, type N8nLine } from '../harness/realN8n';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../simulator/simulator';
-import { codeNode, manualTrigger, noOp, plivoCredential, plivoNode, workflow } from './workflows';
+import { ensureN8n, freePort, N8nInstance, nodeOutput, packPackage, type ExecutionResult, type N8nLine } from '../support/realN8n';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
+import { codeNode, manualTrigger, noOp, plivoCredential, plivoNode, workflow } from '../support/workflows';
 
 /**
  * The packed package installed into real n8n, as a user installs it, run by n8n's CLI against the

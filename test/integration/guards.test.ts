@@ -2,9 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DeduplicationWindow, type SentKeys } from '../../nodes/PlivoPhlo/helpers/deduplication';
 import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
-import { useMemoryProcessedData, type MemoryProcessedData } from '../helpers/processedData';
-import { runNode, runNodeExpectingError, type RunOptions } from '../helpers/runNode';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../simulator/simulator';
+import { useMemoryProcessedData, type MemoryProcessedData } from '../support/processedData';
+import { runNode, runNodeExpectingError, type RunOptions } from '../support/runNode';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
 
 let sim: Simulator;
 beforeAll(async () => {

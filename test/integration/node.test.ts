@@ -2,14 +2,14 @@ import { inspect } from 'node:util';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { runNode, runNodeExpectingError, type OnError, type RunOptions } from '../helpers/runNode';
+import { runNode, runNodeExpectingError, type OnError, type RunOptions } from '../support/runNode';
 import {
 	DEMO_NODE_ID,
 	DEMO_PHLO_ID,
 	faultNumber,
 	startSimulator,
 	type Simulator,
-} from '../simulator/simulator';
+} from '../support/simulator';
 
 /**
  * The node's real `execute`, in n8n-core's execution context with n8n's own HTTP helper, against

@@ -1,7 +1,7 @@
 import * as plivo from 'plivo';
 
-import { runNode } from '../helpers/runNode';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type RecordedRequest, type Simulator } from '../simulator/simulator';
+import { runNode } from '../support/runNode';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type RecordedRequest, type Simulator } from '../support/simulator';
 
 /**
  * For the same call, the node sends what Plivo's official Node SDK (`plivo`) sends: the same method,

@@ -6,10 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ensureN8n, packPackage, REPO_ROOT, type N8nLine, type WorkflowJson } from '../harness/realN8n';
-import { plivoCredential, webhookAddUserWorkflow } from '../e2e/workflows';
-import { startSimulator, type Simulator } from '../simulator/simulator';
-import { Cluster, sendWebhooks } from './cluster';
+import { ensureN8n, packPackage, REPO_ROOT, type N8nLine, type WorkflowJson } from '../support/realN8n';
+import { plivoCredential, webhookAddUserWorkflow } from '../support/workflows';
+import { startSimulator, type Simulator } from '../support/simulator';
+import { Cluster, sendWebhooks } from '../support/queue/cluster';
 
 const WORKFLOW_ID = 'queueAddUser0001';
 const WEBHOOK_PATH = 'plivo-add-user';

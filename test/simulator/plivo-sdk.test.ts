@@ -14,7 +14,7 @@
  */
 import * as plivo from 'plivo';
 
-import { DEMO_NODE_ID, DEMO_PHLO_ID, DEMO_PHLO_NAME, faultNumber, startSimulator, type Simulator } from './simulator';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, DEMO_PHLO_NAME, faultNumber, startSimulator, type Simulator } from '../support/simulator';
 
 /** The part of the SDK used here (its bundled typings omit most of it). */
 interface UpdateResponse {

@@ -23,7 +23,7 @@ import {
 	startSimulator,
 	type RecordedRequest,
 	type Simulator,
-} from './simulator';
+} from '../support/simulator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CREATED_ON = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
@@ -824,7 +824,7 @@ describe('CLI', () => {
 	it('prints its URL and credentials, serves, logs to stderr and exits cleanly on SIGTERM', async () => {
 		const child = spawn(
 			process.execPath,
-			[require.resolve('tsx/cli'), join(__dirname, 'cli.ts'), '--port', '0', '--auth-id', 'MACLICLICLICLICLICLI', '--auth-token', 'cli-token', '--log'],
+			[require.resolve('tsx/cli'), join(__dirname, '..', 'support', 'simulator', 'cli.ts'), '--port', '0', '--auth-id', 'MACLICLICLICLICLICLI', '--auth-token', 'cli-token', '--log'],
 			{ stdio: ['ignore', 'pipe', 'pipe'] },
 		);
 		let stderr = '';

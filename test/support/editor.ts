@@ -7,8 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-import { ensureN8n, freePort, N8nInstance, packPackage, REPO_ROOT, type CredentialJson, type WorkflowJson } from '../harness/realN8n';
-import { startSimulator, type Simulator } from '../simulator/simulator';
+import { ensureN8n, freePort, N8nInstance, packPackage, REPO_ROOT, type CredentialJson, type WorkflowJson } from './realN8n';
+import { startSimulator, type Simulator } from './simulator';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(REPO_ROOT, '.cache', 'ui-screenshots');

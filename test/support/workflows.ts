@@ -1,5 +1,5 @@
-import type { CredentialJson, WorkflowJson } from '../harness/realN8n';
-import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../simulator/simulator';
+import type { CredentialJson, WorkflowJson } from './realN8n';
+import { DEMO_NODE_ID, DEMO_PHLO_ID } from './simulator';
 
 /** Builders for the workflows the real-n8n tests and the demo import. */
 

@@ -1,6 +1,6 @@
-import type { CredentialJson, WorkflowJson } from '../harness/realN8n';
-import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../e2e/workflows';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, type Simulator } from '../simulator/simulator';
+import type { CredentialJson, WorkflowJson } from '../support/realN8n';
+import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../support/workflows';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, type Simulator } from '../support/simulator';
 
 /** The credential and workflows the editor is opened with. */
 

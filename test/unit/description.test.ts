@@ -4,7 +4,7 @@ import { PlivoPhloApi } from '../../credentials/PlivoPhloApi.credentials';
 import * as multiPartyCall from '../../nodes/PlivoPhlo/actions/multiPartyCall/MultiPartyCall.resource';
 import * as phlo from '../../nodes/PlivoPhlo/actions/phlo/Phlo.resource';
 import { PlivoPhlo } from '../../nodes/PlivoPhlo/PlivoPhlo.node';
-import { FIELDS_BY_OPERATION, FIELDS_WITH_FORMAT } from '../helpers/fieldContract';
+import { FIELDS_BY_OPERATION, FIELDS_WITH_FORMAT } from '../support/fieldContract';
 
 const { description } = new PlivoPhlo();
 

@@ -1,7 +1,7 @@
 import { PhloFailure } from '../../nodes/PlivoPhlo/helpers/failures';
 import type { PhloRequest } from '../../nodes/PlivoPhlo/helpers/requests';
 import { excerpt, interpretAnswer, parseBody, retryAfterMs } from '../../nodes/PlivoPhlo/helpers/responses';
-import { thrownBy } from '../helpers/thrown';
+import { thrownBy } from '../support/thrown';
 
 const post: PhloRequest = {
 	method: 'POST',

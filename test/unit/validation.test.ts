@@ -7,7 +7,7 @@ import {
 	parsePlainId,
 	parseRole,
 } from '../../nodes/PlivoPhlo/helpers/validation';
-import { thrownBy } from '../helpers/thrown';
+import { thrownBy } from '../support/thrown';
 
 const PHLO = '4c1a9f23-7f56-4879-bb80-db856e1e7701';
 const NODE = 'b4b48fc2-f47a-4a93-97c3-749ed9a40fa8';

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePort, N8nInstance, run, type CredentialJson, type N8nInstall, type WorkflowJson } from '../harness/realN8n';
+import { freePort, N8nInstance, run, type CredentialJson, type N8nInstall, type WorkflowJson } from '../realN8n';
 import { startPostgres, startRedis, stopOnExit, stopProcess, type Postgres, type Redis } from './services';
 
 export type Role = 'main' | 'worker';

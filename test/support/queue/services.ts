@@ -7,7 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, run } from '../harness/realN8n';
+import { freePort, run } from '../realN8n';
 
 const isRoot = process.getuid?.() === 0;
 

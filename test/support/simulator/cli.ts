@@ -1,7 +1,7 @@
 /**
  * Runs the PHLO simulator as a process:
  *
- *   npx tsx test/simulator/cli.ts --port 0 --auth-id MAXXXXXXXXXXXXXXXXXX --auth-token … [--log]
+ *   npx tsx test/support/simulator/cli.ts --port 0 --auth-id MAXXXXXXXXXXXXXXXXXX --auth-token … [--log]
  *
  * Prints one JSON line to stdout once listening:
  *   {"url","port","authId","authToken","demoPhloId","demoNodeId","controlUrl","pid"}
@@ -20,9 +20,9 @@ import {
 	type RateLimit,
 	type RecordedRequest,
 	type SimulatorOptions,
-} from './simulator';
+} from '.';
 
-const USAGE = `Usage: tsx test/simulator/cli.ts [options]
+const USAGE = `Usage: tsx test/support/simulator/cli.ts [options]
   --port N                 port (default 0: a free one)
   --host H                 address (default 127.0.0.1)
   --auth-id ID             Auth ID (default MAXXXXXXXXXXXXXXXXXX)

@@ -17,7 +17,7 @@
 import type { ServerResponse } from 'node:http';
 
 import type { Fault, FaultMatch, FaultType, RouteName } from './faults';
-import type { FaultHandle, MultiPartyCallNodeInit, PhloInit, RateLimit, Simulator } from './simulator';
+import type { FaultHandle, MultiPartyCallNodeInit, PhloInit, RateLimit, Simulator } from '.';
 
 export const CONTROL_PREFIX = '/__simulator/';
 

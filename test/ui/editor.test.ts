@@ -2,8 +2,8 @@
 import type { INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
 import type { Locator, Page } from 'playwright-core';
 
-import { FIELDS_BY_OPERATION, FIELDS_WITH_FORMAT } from '../helpers/fieldContract';
-import { startEditor, type EditorSession } from './editor';
+import { FIELDS_BY_OPERATION, FIELDS_WITH_FORMAT } from '../support/fieldContract';
+import { startEditor, type EditorSession } from '../support/editor';
 import { ADD_USER_WORKFLOW, BAD_TO, BAD_TO_WORKFLOW, PANEL_WORKFLOW, PLIVO_NODE_NAME, uiCredentials, uiWorkflows } from './fixtures';
 
 /**
