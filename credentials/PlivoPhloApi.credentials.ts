@@ -7,10 +7,13 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-export const PLIVO_PHLO_BASE_URL = 'https://phlorunner.plivo.com';
+import { CREDENTIAL_TYPE, PLIVO_API_BASE_URL, PLIVO_PHLO_BASE_URL } from '../nodes/PlivoPhlo/helpers/defaults';
+
+/** The Base URL as the node uses it: trimmed, without trailing slashes. */
+const baseUrlExpression = '($credentials.baseUrl || "").trim().replace(/\\/+$/, "")';
 
 export class PlivoPhloApi implements ICredentialType {
-	name = 'plivoPhloApi';
+	name = CREDENTIAL_TYPE;
 
 	displayName = 'Plivo PHLO API';
 
@@ -74,8 +77,7 @@ export class PlivoPhloApi implements ICredentialType {
 	 */
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL:
-				'={{ ($credentials.baseUrl || "").trim().replace(/\\/+$/, "") === "https://phlorunner.plivo.com" ? "https://api.plivo.com" : ($credentials.baseUrl || "").trim().replace(/\\/+$/, "") }}',
+			baseURL: `={{ ${baseUrlExpression} === "${PLIVO_PHLO_BASE_URL}" ? "${PLIVO_API_BASE_URL}" : ${baseUrlExpression} }}`,
 			url: '=/v1/Account/{{ ($credentials.authId || "").trim() }}/',
 			method: 'GET',
 		},

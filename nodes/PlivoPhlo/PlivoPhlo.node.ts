@@ -2,7 +2,6 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
-	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -10,16 +9,8 @@ import {
 import * as multiPartyCall from './actions/multiPartyCall/MultiPartyCall.resource';
 import * as phlo from './actions/phlo/Phlo.resource';
 import { router } from './actions/router';
-import { retryOnFailNotice } from './descriptions/fields';
 import { optionsField } from './descriptions/options';
-
-/** Shown where a repeated request dials someone again or starts a PHLO again. */
-const retryNotice: INodeProperties = {
-	...retryOnFailNotice,
-	displayOptions: {
-		show: { resource: ['multiPartyCall', 'phlo'], operation: ['addUser', 'warmTransfer', 'coldTransfer', 'run'] },
-	},
-};
+import { CREDENTIAL_TYPE } from './helpers/defaults';
 
 export class PlivoPhlo implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,7 +25,7 @@ export class PlivoPhlo implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'plivoPhloApi', required: true }],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -49,7 +40,6 @@ export class PlivoPhlo implements INodeType {
 			},
 			...multiPartyCall.description,
 			...phlo.description,
-			retryNotice,
 			optionsField,
 		],
 	};

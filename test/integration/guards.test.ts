@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { DeduplicationWindow, type SentKeys } from '../../nodes/PlivoPhlo/helpers/deduplication';
+import { StaticDataStore, type SentKeys } from '../../nodes/PlivoPhlo/storage/staticData';
 import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
 import { useMemoryProcessedData, type MemoryProcessedData } from '../support/processedData';
 import { runNode, runNodeExpectingError, type RunOptions } from '../support/runNode';
@@ -79,13 +79,13 @@ describe('deduplication key', () => {
 	it('forgets keys older than the window', async () => {
 		let now = 0;
 		const sent: SentKeys = {};
-		const first = new DeduplicationWindow(sent, 10, () => now);
-		expect(await first.claim('a')).toEqual({ claimed: true });
-		expect(await first.claim('a')).toEqual({ claimed: false });
+		const first = new StaticDataStore(sent, 10, () => now);
+		expect(await first.claim('a')).toBe(true);
+		expect(await first.claim('a')).toBe(false);
 		now = 10 * 60_000 + 1;
-		const later = new DeduplicationWindow(sent, 10, () => now);
+		const later = new StaticDataStore(sent, 10, () => now);
 		expect(sent).toEqual({});
-		expect(await later.claim('a')).toEqual({ claimed: true });
+		expect(await later.claim('a')).toBe(true);
 	});
 });
 

@@ -1,4 +1,5 @@
-import { MIN_REQUESTS_PER_SECOND, RateLimiter, runPool, type Clock } from '../../nodes/PlivoPhlo/helpers/limiter';
+import { MIN_REQUESTS_PER_SECOND, RateLimiter, type Clock } from '../../nodes/PlivoPhlo/helpers/limiter';
+import { runPool } from '../../nodes/PlivoPhlo/helpers/pool';
 
 /** A clock that moves only when someone sleeps: every wait is recorded, nothing depends on real time. */
 class ManualClock implements Clock {

@@ -1,5 +1,5 @@
+import { InputError } from '../../nodes/PlivoPhlo/helpers/failures';
 import {
-	InputError,
 	parseAddress,
 	parseNodeId,
 	parsePayload,

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ItemParameters } from '../helpers/parameters';
-import type { PhloRequest } from '../helpers/requests';
+import type { PhloAccount, PhloRequest } from '../helpers/requests';
 
 export type PlivoPhloMap = {
 	multiPartyCall:
@@ -19,11 +19,6 @@ export type PlivoPhloMap = {
 };
 
 export type PlivoPhloResource = keyof PlivoPhloMap;
-
-/** What every operation knows about the account it runs for. */
-export interface PhloAccount {
-	authId: string;
-}
 
 export interface PhloOperation {
 	/** The operation's fields, each already limited to this resource and operation. */

@@ -1,14 +1,20 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { SHARED_STORE_MAX_KEYS } from '../storage/n8nDatabase';
+import { OPTION_DEFAULTS, SHARED_STORE_MAX_KEYS } from '../helpers/defaults';
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
-/**
- * Safe for a Plivo account with default limits: Plivo allows 2 outbound calls per second (every
- * Add User or transfer dials one) and 300 API requests per 5 seconds.
- */
-export const DEFAULT_REQUESTS_PER_SECOND = 2;
-export const DEFAULT_CONCURRENCY = 2;
+/** What each Deduplication Store guarantees, measured, in the package's documentation. */
+const STORE_GUARANTEES =
+	'<a href="https://github.com/plivo-phlo-n8n/n8n-nodes-plivo-phlo/blob/main/docs/errors-and-deduplication.md#deduplication">what each store guarantees</a>';
+
+const {
+	allowedDestinations,
+	concurrency,
+	deduplicationKey,
+	deduplicationStore,
+	deduplicationWindowMinutes,
+	maxRequestsPerSecond,
+	timeout,
+} = OPTION_DEFAULTS;
 
 export const optionsField: INodeProperties = {
 	displayName: 'Options',
@@ -21,7 +27,7 @@ export const optionsField: INodeProperties = {
 			displayName: 'Allowed Destinations',
 			name: 'allowedDestinations',
 			type: 'string',
-			default: '',
+			default: allowedDestinations,
 			placeholder: '+1415*, sip:*@example.com',
 			description:
 				'Only dial destinations matching one of these patterns (comma-separated, * matches anything). Recommended when an AI agent uses this node as a tool.',
@@ -31,7 +37,7 @@ export const optionsField: INodeProperties = {
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, numberPrecision: 0 },
-			default: DEFAULT_CONCURRENCY,
+			default: concurrency,
 			description:
 				'How many requests may wait for Plivo at the same time. Output order never changes. Raise it with Max Requests per Second when Plivo answers slowly.',
 		},
@@ -39,16 +45,15 @@ export const optionsField: INodeProperties = {
 			displayName: 'Deduplication Key',
 			name: 'deduplicationKey',
 			type: 'string',
-			default: '',
+			default: deduplicationKey,
 			placeholder: '={{ $json.ticketId }}',
-			description:
-				'Skip an item whose key was already sent (or left with an unknown outcome), e.g. a CRM ticket ID. Kept in the Deduplication Store: see the README for what each store guarantees.',
+			description: `Skip an item whose key was already sent (or left with an unknown outcome), e.g. a CRM ticket ID. Kept in the Deduplication Store: ${STORE_GUARANTEES}.`,
 		},
 		{
 			displayName: 'Deduplication Store',
 			name: 'deduplicationStore',
 			type: 'options',
-			default: 'staticData',
+			default: deduplicationStore,
 			options: [
 				{
 					name: 'Workflow Static Data',
@@ -62,14 +67,14 @@ export const optionsField: INodeProperties = {
 					description: `Written to n8n's database before each request, where every worker sees it. For queue mode. Remembers the last ${SHARED_STORE_MAX_KEYS.toLocaleString('en-US')} keys; the window does not apply.`,
 				},
 			],
-			description: 'Where sent Deduplication Keys are remembered. The README says what each store guarantees.',
+			description: `Where sent Deduplication Keys are remembered: ${STORE_GUARANTEES}`,
 		},
 		{
 			displayName: 'Deduplication Window (Minutes)',
 			name: 'deduplicationWindowMinutes',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: 60,
+			default: deduplicationWindowMinutes,
 			description: 'How long a sent key keeps an item with the same key from being sent (Workflow Static Data store)',
 		},
 		{
@@ -77,7 +82,7 @@ export const optionsField: INodeProperties = {
 			name: 'maxRequestsPerSecond',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_REQUESTS_PER_SECOND,
+			default: maxRequestsPerSecond,
 			description:
 				"Requests are spaced evenly to stay under this rate; 0 turns the limit off. The default suits a Plivo account's default limit of 2 new calls per second; raise it only if Plivo raised yours.",
 		},
@@ -86,7 +91,7 @@ export const optionsField: INodeProperties = {
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: DEFAULT_TIMEOUT_MS,
+			default: timeout,
 			description:
 				"Milliseconds to wait for Plivo's answer. When it runs out the item fails as unknown: Plivo may still have acted on the request.",
 		},

@@ -1,4 +1,4 @@
-import { InputError } from './validation';
+import { InputError } from './failures';
 
 /**
  * Patterns for destinations the node may dial, separated by commas or new lines; `*` matches any

@@ -1,6 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestTarget } from './requests';
+
+/** Who a request is about; repeated in error items so a failure can be traced to a person. */
+export interface RequestTarget {
+	to?: string;
+	trigger_source?: string;
+	member_address?: string;
+}
 
 /**
  * What a failed item means for the person it was about:
@@ -26,15 +32,53 @@ export interface FailureDetails extends IDataObject {
 	member_address?: string;
 }
 
-/** A failure of one item, described without anything secret: built only from our own strings and Plivo's answer. */
+/**
+ * A failure's words in parts. The item's message puts the item index between them
+ * (`summary [item N]: detail`); an AI agent's tool answer joins them without it.
+ */
+export interface Wording {
+	/** What happened, e.g. `Plivo PHLO error (HTTP 404)`. */
+	summary: string;
+	/** Plivo's own words, or an excerpt of its answer. */
+	detail?: string;
+}
+
+export const itemWording = ({ summary, detail }: Wording, itemIndex: number): string =>
+	`${summary} [item ${itemIndex}]${detail ? `: ${detail}` : ''}`;
+
+export const plainWording = ({ summary, detail }: Wording): string => (detail ? `${summary}: ${detail}` : summary);
+
+/** A parameter whose value cannot be sent to Plivo. Raised before any request leaves n8n. */
+export class InputError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'InputError';
+	}
+}
+
+/** A request to Plivo that failed, described without anything secret: only our own words and Plivo's answer. */
 export class PhloFailure extends Error {
 	constructor(
-		message: string,
+		readonly wording: Wording,
 		readonly description: string,
 		readonly details: FailureDetails,
 	) {
-		super(message);
+		super(itemWording(wording, details.item_index));
 		this.name = 'PhloFailure';
+	}
+}
+
+/** The deduplication store could not record a key, so the item was not sent. */
+export class StoreFailure extends Error {
+	constructor(
+		readonly storeMessage: string,
+		readonly target: RequestTarget,
+	) {
+		super('Could not record the deduplication key, so nothing was sent');
+		this.name = 'StoreFailure';
 	}
 }
 
@@ -57,13 +101,4 @@ export function adviceFor(outcome: Outcome, sideEffects: boolean): string {
 	return sideEffects
 		? "Plivo may have processed the request (for example placed the call): check the call logs in Plivo's console before running this item again."
 		: 'This request only reads, so running it again is safe.';
-}
-
-/** What an AI agent gets instead of the full message: short, and plain about what it must not do. */
-export function toolMessage(outcome: Outcome | undefined, reason: string): string {
-	if (outcome === 'unknown') {
-		return `Outcome unknown: ${reason}. The call may have been placed. Do not retry: a person must check Plivo's call logs.`;
-	}
-	if (outcome === 'rejected') return `Refused by Plivo, nothing was done: ${reason}.`;
-	return `Not sent, nothing was done: ${reason}.`;
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeParameters, NodeParameterValueType } from 'n8n-workflow';
 
 /** One item's view of the node's parameters, by name (`options.timeout` for nested ones). */
 export type ItemParameters = (name: string, fallback?: unknown) => unknown;
@@ -18,6 +18,12 @@ const rawValue = (parameters: unknown, path: string): unknown =>
 				typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined,
 			parameters,
 		);
+
+/** Whether the node has a value (or an expression) for the parameter, without resolving it. */
+export function isParameterSet(parameters: INodeParameters, name: string): boolean {
+	const value = rawValue(parameters, name);
+	return value !== undefined && value !== '';
+}
 
 /** `={{ $json.a.b }}` and nothing else: a plain read of the item's own fields. */
 const PLAIN_FIELD_READ = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*)+)\s*\}\}$/;

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import { jsonParse, type IDataObject } from 'n8n-workflow';
 
 import { adviceFor, failureDetails, PhloFailure } from './failures';
 import type { PhloRequest } from './requests';
@@ -16,11 +16,8 @@ const isObject = (value: unknown): value is IDataObject =>
 export function parseBody(body: unknown): { json?: IDataObject; text: string } {
 	if (isObject(body)) return { json: body, text: '' };
 	const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : '';
-	try {
-		const parsed: unknown = JSON.parse(text);
-		if (isObject(parsed)) return { json: parsed, text };
-	} catch {}
-	return { text };
+	const parsed = jsonParse<unknown>(text, { fallbackValue: null });
+	return isObject(parsed) ? { json: parsed, text } : { text };
 }
 
 /** A short, single-line excerpt of a non-JSON body (an HTML error page, a truncated answer). */
@@ -89,7 +86,7 @@ export function interpretAnswer(request: PhloRequest, answer: HttpAnswer, itemIn
 	if (!json) {
 		const outcome = status >= 400 && status < 500 ? 'rejected' : 'unknown';
 		throw new PhloFailure(
-			`Plivo PHLO answered HTTP ${status} with a body that is not JSON [item ${itemIndex}]: ${excerpt(text)}`,
+			{ summary: `Plivo PHLO answered HTTP ${status} with a body that is not JSON`, detail: excerpt(text) },
 			[statusHint(status), adviceFor(outcome, sideEffects), `Request: ${where}.`].filter(Boolean).join(' '),
 			failureDetails(outcome, itemIndex, request.target, { status }),
 		);
@@ -98,7 +95,7 @@ export function interpretAnswer(request: PhloRequest, answer: HttpAnswer, itemIn
 	const outcome = status >= 500 ? 'unknown' : 'rejected';
 	const reason = plivoError ?? `HTTP ${status} without an error message`;
 	throw new PhloFailure(
-		`Plivo PHLO error (HTTP ${status}) [item ${itemIndex}]: ${reason}`,
+		{ summary: `Plivo PHLO error (HTTP ${status})`, detail: reason },
 		[
 			statusHint(status),
 			adviceFor(outcome, sideEffects),

@@ -1,15 +1,6 @@
 import { jsonParse, type IDataObject } from 'n8n-workflow';
 
-/** A parameter whose value cannot be sent to Plivo. Raised before any request leaves n8n. */
-export class InputError extends Error {
-	constructor(
-		readonly field: string,
-		message: string,
-	) {
-		super(message);
-		this.name = 'InputError';
-	}
-}
+import { InputError } from './failures';
 
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
 	phloId: 'PHLO ID',
@@ -21,6 +12,10 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
 	payload: 'Payload',
 	authId: 'Auth ID (credential)',
 	baseUrl: 'Base URL (credential)',
+	concurrency: 'Concurrency',
+	maxRequestsPerSecond: 'Max Requests per Second',
+	timeout: 'Timeout',
+	deduplicationWindowMinutes: 'Deduplication Window',
 };
 
 const labelOf = (field: string): string => FIELD_LABELS[field] ?? field;
@@ -151,4 +146,10 @@ export function parsePayload(value: unknown): IDataObject {
 		'payload',
 		`Payload must be a JSON object such as {"from": "+14155551234", "to": "+14155550000"}; got ${quoteValue(parsed)}`,
 	);
+}
+
+/** A number option: finite and at least `minimum`. */
+export function parseNumberOption(field: string, value: unknown, minimum: number): number {
+	if (typeof value === 'number' && Number.isFinite(value) && value >= minimum) return value;
+	throw new InputError(field, `${labelOf(field)} must be a number of at least ${minimum}; got ${JSON.stringify(value)}`);
 }

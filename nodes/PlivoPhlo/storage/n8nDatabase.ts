@@ -1,9 +1,7 @@
 import type { DeduplicationHelperFunctions, ICheckProcessedOptions } from 'n8n-workflow';
 
-import type { Claim, SentKeyStore, Settlement } from '../helpers/deduplication';
-
-/** n8n's store keeps this many keys per node, the most recent ones. */
-export const SHARED_STORE_MAX_KEYS = 10_000;
+import { SHARED_STORE_MAX_KEYS } from '../helpers/defaults';
+import type { SentKeyStore } from './sentKeyStore';
 
 const ENTRIES: ICheckProcessedOptions = { mode: 'entries', maxEntries: SHARED_STORE_MAX_KEYS };
 
@@ -16,7 +14,7 @@ type ProcessedDataHelpers = Pick<DeduplicationHelperFunctions, 'checkProcessedAn
  *
  * n8n keeps one list per node and rewrites it on every change. This node's own writes are made
  * one at a time; another execution writing in the same moment can still overwrite the list, so a
- * key is written again once Plivo has answered, which restores it if it was dropped.
+ * kept key is written again once Plivo has answered, which restores it if it was dropped.
  */
 export class N8nDatabaseStore implements SentKeyStore {
 	private queue: Promise<unknown> = Promise.resolve();
@@ -29,16 +27,16 @@ export class N8nDatabaseStore implements SentKeyStore {
 		return result;
 	}
 
-	async claim(key: string): Promise<Claim> {
+	async claim(key: string): Promise<boolean> {
 		const { new: added } = await this.inTurn(() => this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
-		return added.length ? { claimed: true } : { claimed: false };
+		return added.length > 0;
 	}
 
-	async settle(key: string, settlement: Settlement): Promise<void> {
-		if (settlement.state === 'released') {
-			await this.inTurn(() => this.helpers.removeProcessed([key], 'node', ENTRIES));
-		} else {
-			await this.inTurn(() => this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
-		}
+	async keep(key: string): Promise<void> {
+		await this.inTurn(() => this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
+	}
+
+	async release(key: string): Promise<void> {
+		await this.inTurn(() => this.helpers.removeProcessed([key], 'node', ENTRIES));
 	}
 }

@@ -3,14 +3,23 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	nodeIdField,
 	phloIdField,
+	retryOnFailNotice,
 	roleField,
 	toField,
 	triggerSourceField,
 } from '../../descriptions/fields';
-import { buildDialRequest, type DialAction } from '../../helpers/requests';
+import { multiPartyCallPath } from '../../helpers/requests';
+import { parseAddress, parseRole } from '../../helpers/validation';
 import type { PhloOperation, PlivoPhloMap } from '../node.type';
 
-/** Add User, Warm Transfer and Cold Transfer send the same fields; only the action and the wording differ. */
+/** Multi-Party Call actions that dial someone: sent to the node with who to dial and who asked. */
+export type DialAction = 'call' | 'warm_transfer' | 'cold_transfer';
+
+/**
+ * Add User, Warm Transfer and Cold Transfer send the same request; only the action and the wording
+ * differ: `POST /v1/phlo/{phlo_id}/multi_party_call/{node_id}` with
+ * `{"action", "to", "role", "trigger_source"}`.
+ */
 export function dialOperation(
 	operation: PlivoPhloMap['multiPartyCall'],
 	action: DialAction,
@@ -22,19 +31,21 @@ export function dialOperation(
 		{ ...toField, description: `${wording.to} ${toField.description}.` },
 		{ ...roleField, description: wording.role },
 		triggerSourceField,
+		retryOnFailNotice,
 	];
 	return {
-		description: updateDisplayOptions(
-			{ show: { resource: ['multiPartyCall'], operation: [operation] } },
-			properties,
-		),
-		prepare: (parameters) =>
-			buildDialRequest(action, {
-				phloId: parameters('phloId'),
-				nodeId: parameters('nodeId'),
-				to: parameters('to'),
-				role: parameters('role'),
-				triggerSource: parameters('triggerSource'),
-			}),
+		description: updateDisplayOptions({ show: { resource: ['multiPartyCall'], operation: [operation] } }, properties),
+		prepare: (parameters) => {
+			const path = multiPartyCallPath(parameters('phloId'), parameters('nodeId'));
+			const to = parseAddress('to', parameters('to'));
+			const role = parseRole(parameters('role'));
+			const triggerSource = parseAddress('triggerSource', parameters('triggerSource'));
+			return {
+				method: 'POST',
+				path,
+				body: { action, to, role, trigger_source: triggerSource },
+				target: { to, trigger_source: triggerSource },
+			};
+		},
 	};
 }

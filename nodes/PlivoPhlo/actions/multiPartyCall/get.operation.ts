@@ -1,7 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { nodeIdField, phloIdField } from '../../descriptions/fields';
-import { buildGetMultiPartyCallRequest } from '../../helpers/requests';
+import { multiPartyCallPath } from '../../helpers/requests';
 import type { PhloOperation } from '../node.type';
 
 export const description = updateDisplayOptions(
@@ -9,8 +9,9 @@ export const description = updateDisplayOptions(
 	[phloIdField, nodeIdField],
 );
 
-export const prepare: PhloOperation['prepare'] = (parameters) =>
-	buildGetMultiPartyCallRequest({
-		phloId: parameters('phloId'),
-		nodeId: parameters('nodeId'),
-	});
+/** `GET /v1/phlo/{phlo_id}/multi_party_call/{node_id}` */
+export const prepare: PhloOperation['prepare'] = (parameters) => ({
+	method: 'GET',
+	path: multiPartyCallPath(parameters('phloId'), parameters('nodeId')),
+	target: {},
+});

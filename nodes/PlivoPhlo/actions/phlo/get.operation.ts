@@ -1,13 +1,14 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { phloIdField } from '../../descriptions/fields';
-import { buildGetPhloRequest } from '../../helpers/requests';
+import { phloPath } from '../../helpers/requests';
 import type { PhloOperation } from '../node.type';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['phlo'], operation: ['get'] } },
-	[phloIdField],
-);
+export const description = updateDisplayOptions({ show: { resource: ['phlo'], operation: ['get'] } }, [phloIdField]);
 
-export const prepare: PhloOperation['prepare'] = (parameters) =>
-	buildGetPhloRequest({ phloId: parameters('phloId') });
+/** `GET /v1/phlo/{phlo_id}` */
+export const prepare: PhloOperation['prepare'] = (parameters) => ({
+	method: 'GET',
+	path: phloPath(parameters('phloId')),
+	target: {},
+});

@@ -1,7 +1,9 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
-import { phloIdField } from '../../descriptions/fields';
-import { buildRunPhloRequest } from '../../helpers/requests';
+import { phloIdField, retryOnFailNotice } from '../../descriptions/fields';
+import type { RequestTarget } from '../../helpers/failures';
+import { encodePathSegment } from '../../helpers/requests';
+import { parsePayload, parsePhloId, parsePlainId } from '../../helpers/validation';
 import type { PhloOperation } from '../node.type';
 
 const properties: INodeProperties[] = [
@@ -15,16 +17,24 @@ const properties: INodeProperties[] = [
 		description:
 			"The values the PHLO's Start node expects, as a JSON object. It is sent exactly as given; leave {} for a PHLO without a payload.",
 	},
+	retryOnFailNotice,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['phlo'], operation: ['run'] } },
-	properties,
-);
+export const description = updateDisplayOptions({ show: { resource: ['phlo'], operation: ['run'] } }, properties);
 
-export const prepare: PhloOperation['prepare'] = (parameters, account) =>
-	buildRunPhloRequest({
-		authId: account.authId,
-		phloId: parameters('phloId'),
-		payload: parameters('payload'),
-	});
+/**
+ * `POST /v1/account/{auth_id}/phlo/{phlo_id}` with the payload as the body. Plivo's SDKs snake_case
+ * the payload's keys; this node sends them exactly as the user wrote them.
+ */
+export const prepare: PhloOperation['prepare'] = (parameters, account) => {
+	const authId = parsePlainId('authId', account.authId, 'set the Auth ID in the Plivo PHLO credential');
+	const phloId = parsePhloId(parameters('phloId'));
+	const payload = parsePayload(parameters('payload'));
+	const target: RequestTarget = typeof payload.to === 'string' ? { to: payload.to } : {};
+	return {
+		method: 'POST',
+		path: `/v1/account/${encodePathSegment(authId)}/phlo/${encodePathSegment(phloId)}`,
+		body: payload,
+		target,
+	};
+};

@@ -1,0 +1,75 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { OPTION_DEFAULTS } from '../helpers/defaults';
+import type { Audience } from '../helpers/nodeErrors';
+import { createParameterReader, isParameterSet, type ItemParameters } from '../helpers/parameters';
+import { parseNumberOption } from '../helpers/validation';
+import { N8nDatabaseStore } from '../storage/n8nDatabase';
+import type { SentKeyStore } from '../storage/sentKeyStore';
+import { StaticDataStore, type SentKeys } from '../storage/staticData';
+import { PhloTransport } from '../transport';
+import type { PhloOperation } from './node.type';
+import { createItemSender, type Deduplication } from './sendItem';
+
+/** What the router needs of a run: how many items may be in flight, and how to send one. */
+export interface Run {
+	concurrency: number;
+	/** As an AI agent's tool the node answers in short messages. */
+	audience: Audience;
+	sendItem(itemIndex: number): Promise<INodeExecutionData>;
+}
+
+const STATIC_DATA_KEY = 'plivoPhloSentKeys';
+
+const userKeyOf = (parameters: ItemParameters): string =>
+	String(parameters('options.deduplicationKey', OPTION_DEFAULTS.deduplicationKey) ?? '').trim();
+
+/**
+ * Deduplication for this run, when the Deduplication Key option is set or the shared store is
+ * chosen. In the shared store an item without a key of its own is keyed by its place in this
+ * execution, so an execution that n8n runs again after its worker died (n8n 1.x re-runs a stalled
+ * job once) skips what the first attempt sent.
+ */
+function openDeduplication(context: IExecuteFunctions, settings: ItemParameters): Deduplication | undefined {
+	if (settings('options.deduplicationStore', OPTION_DEFAULTS.deduplicationStore) === 'n8nDatabase') {
+		const place = `execution:${context.getExecutionId()}:${context.getNode().id}:${context.getWorkflowDataProxy(0).$runIndex}`;
+		const store: SentKeyStore = new N8nDatabaseStore(context.helpers);
+		return { store, keyOf: (itemIndex, parameters) => userKeyOf(parameters) || `${place}:${itemIndex}` };
+	}
+	if (!isParameterSet(context.getNode().parameters, 'options.deduplicationKey')) return undefined;
+	const minutes = parseNumberOption(
+		'deduplicationWindowMinutes',
+		settings('options.deduplicationWindowMinutes', OPTION_DEFAULTS.deduplicationWindowMinutes),
+		1,
+	);
+	const staticData = context.getWorkflowStaticData('node');
+	const sent = (staticData[STATIC_DATA_KEY] ??= {}) as SentKeys;
+	return { store: new StaticDataStore(sent, minutes, () => Date.now()), keyOf: (_, parameters) => userKeyOf(parameters) };
+}
+
+async function open(context: IExecuteFunctions, operation: PhloOperation, audience: Audience): Promise<Run> {
+	const parametersOf = createParameterReader(context);
+	const settings = parametersOf(0);
+	const concurrency = parseNumberOption('concurrency', settings('options.concurrency', OPTION_DEFAULTS.concurrency), 1);
+	const requestsPerSecond = parseNumberOption(
+		'maxRequestsPerSecond',
+		settings('options.maxRequestsPerSecond', OPTION_DEFAULTS.maxRequestsPerSecond),
+		0,
+	);
+	const deduplication = openDeduplication(context, settings);
+	const transport = await PhloTransport.open(context, requestsPerSecond);
+	const sendItem = createItemSender(context, operation, { parametersOf, transport, deduplication });
+	return { concurrency: Math.floor(concurrency), audience, sendItem };
+}
+
+/**
+ * Reads what holds for the whole run from the first item (pacing and deduplication cannot differ per
+ * item) and opens the transport. When that fails, every item fails with the same error, which the
+ * router turns into each item's n8n error.
+ */
+export async function openRun(context: IExecuteFunctions, operation: PhloOperation): Promise<Run> {
+	const audience: Audience = context.getNode().type.endsWith('Tool') ? 'tool' : 'person';
+	return await open(context, operation, audience).catch(
+		(error: unknown): Run => ({ concurrency: 1, audience, sendItem: async () => await Promise.reject(error) }),
+	);
+}

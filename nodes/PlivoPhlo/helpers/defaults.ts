@@ -1,0 +1,33 @@
+/**
+ * Names and defaults shared by the credential, the descriptions, the transport and the actions:
+ * one place to read what the node does when nobody sets anything.
+ */
+
+export const CREDENTIAL_TYPE = 'plivoPhloApi';
+
+/** Plivo's PHLO runner: where every PHLO request goes unless the credential names another base URL. */
+export const PLIVO_PHLO_BASE_URL = 'https://phlorunner.plivo.com';
+
+/** Plivo's REST API: the credential test reads the account there, as the PHLO runner has no such endpoint. */
+export const PLIVO_API_BASE_URL = 'https://api.plivo.com';
+
+/** n8n's processed-data store keeps this many keys per node, the most recent ones. */
+export const SHARED_STORE_MAX_KEYS = 10_000;
+
+export type DeduplicationStoreName = 'staticData' | 'n8nDatabase';
+
+/**
+ * The default of every option. Concurrency and rate suit a Plivo account with default limits: Plivo
+ * allows 2 outbound calls per second (every Add User or transfer dials one) and 300 API requests per
+ * 5 seconds.
+ */
+export const OPTION_DEFAULTS = {
+	allowedDestinations: '',
+	concurrency: 2,
+	deduplicationKey: '',
+	deduplicationStore: 'staticData' as DeduplicationStoreName,
+	deduplicationWindowMinutes: 60,
+	maxRequestsPerSecond: 2,
+	/** Milliseconds to wait for Plivo's answer. */
+	timeout: 60_000,
+} as const;

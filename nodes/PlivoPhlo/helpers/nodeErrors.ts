@@ -1,0 +1,104 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type INode,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import {
+	failureDetails,
+	InputError,
+	itemWording,
+	PhloFailure,
+	plainWording,
+	StoreFailure,
+	type FailureDetails,
+	type Outcome,
+	type Wording,
+} from './failures';
+
+export type PhloNodeError = NodeApiError | NodeOperationError;
+
+/** Who reads a failure: a person in n8n, or an AI agent that called the node as a tool. */
+export type Audience = 'person' | 'tool';
+
+/**
+ * The facts a person needs about a failed request, repeated in the message itself: n8n keeps only
+ * the message in a failed item's `json` once the item is routed, on both release lines.
+ */
+function factsOf(details: FailureDetails): string {
+	const facts = [
+		details.outcome === 'unknown'
+			? 'outcome: unknown, Plivo may have acted: check its call logs before retrying'
+			: `outcome: ${details.outcome}`,
+	];
+	for (const key of ['to', 'trigger_source', 'member_address', 'api_id'] as const) {
+		if (details[key]) facts.push(`${key}: ${details[key]}`);
+	}
+	return `(${facts.join('; ')})`;
+}
+
+/** What an AI agent gets instead of the full message: short, and plain about what it must not do. */
+export function toolMessage(outcome: Outcome | undefined, reason: string): string {
+	if (outcome === 'unknown') {
+		return `Outcome unknown: ${reason}. The call may have been placed. Do not retry: a person must check Plivo's call logs.`;
+	}
+	if (outcome === 'rejected') return `Refused by Plivo, nothing was done: ${reason}.`;
+	return `Not sent, nothing was done: ${reason}.`;
+}
+
+function messageFor(audience: Audience, wording: Wording, itemIndex: number, details: FailureDetails, withFacts: boolean): string {
+	if (audience === 'tool') return toolMessage(details.outcome, plainWording(wording));
+	const message = itemWording(wording, itemIndex);
+	return withFacts ? `${message} ${factsOf(details)}` : message;
+}
+
+/** A failure nothing was sent for, as n8n shows it: the field or the store at fault, and the item. */
+function notSentError(node: INode, wording: Wording, itemIndex: number, description: string, details: FailureDetails, audience: Audience): NodeOperationError {
+	const nodeError = new NodeOperationError(node, messageFor(audience, wording, itemIndex, details, false), { description, itemIndex });
+	nodeError.context.details = details;
+	return nodeError;
+}
+
+/** Every failure becomes an n8n error carrying the item index and, in its context, the failure's details. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number, audience: Audience): PhloNodeError {
+	if (error instanceof PhloFailure) {
+		const { details } = error;
+		const nodeError = new NodeApiError(node, details as JsonObject, {
+			message: messageFor(audience, error.wording, itemIndex, details, true),
+			description: error.description,
+			httpCode: details.status === undefined ? undefined : String(details.status),
+			itemIndex,
+		});
+		nodeError.context.details = details;
+		return nodeError;
+	}
+	if (error instanceof InputError) {
+		const details = failureDetails('not_sent', itemIndex, {}, { field: error.field });
+		const description = `Parameter "${error.field}". Nothing was sent to Plivo for this item.`;
+		return notSentError(node, { summary: error.message }, itemIndex, description, details, audience);
+	}
+	if (error instanceof StoreFailure) {
+		// The store's own words go in the description: n8n swaps a message naming a network code for a generic one.
+		const description = `The deduplication store answered: ${error.storeMessage}. Check that n8n can reach its database, then run the item again.`;
+		return notSentError(node, { summary: error.message }, itemIndex, description, failureDetails('not_sent', itemIndex, error.target), audience);
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		if (audience === 'tool') error.message = toolMessage(undefined, error.message);
+		return error;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, audience === 'tool' ? toolMessage(undefined, message) : message, { itemIndex });
+}
+
+/**
+ * The item "Continue On Fail" puts in place of a failed one. Once n8n routes or continues it, its
+ * `json` is cut down to `error` on both release lines, which is why the message carries the facts;
+ * `item.error` keeps the description and the details.
+ */
+export function errorItem(error: PhloNodeError, itemIndex: number): INodeExecutionData {
+	const details = (error.context.details as FailureDetails | undefined) ?? { item_index: itemIndex };
+	return { json: { error: error.message, details }, error, pairedItem: { item: itemIndex } };
+}

@@ -1,0 +1,59 @@
+import { PhloFailure } from '../../nodes/PlivoPhlo/helpers/failures';
+import { networkErrorCode, networkFailure, neverReachedPlivo } from '../../nodes/PlivoPhlo/helpers/networkErrors';
+import type { PhloRequest } from '../../nodes/PlivoPhlo/helpers/requests';
+
+describe('networkErrorCode', () => {
+	it('finds the code wherever the HTTP helper wrapped it', () => {
+		const axiosError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+		const wrapped = Object.assign(new Error('The service refused the connection'), { cause: axiosError });
+		expect(networkErrorCode(wrapped)).toBe('ECONNREFUSED');
+		expect(networkErrorCode(new Error('timeout of 50ms exceeded'))).toBe('ETIMEDOUT');
+		expect(networkErrorCode(new Error('nothing known'))).toBeUndefined();
+		expect(networkErrorCode('text')).toBeUndefined();
+	});
+
+	it("reads n8n 1.x's wrapping, which keeps only the client's message", () => {
+		const wrapped = Object.assign(new Error('The connection was aborted, perhaps the server is offline'), {
+			messages: ['timeout of 500ms exceeded'],
+		});
+		expect(networkErrorCode(wrapped)).toBe('ETIMEDOUT');
+		const refused = Object.assign(new Error('The service refused the connection - perhaps it is offline'), {
+			messages: ['connect ECONNREFUSED 127.0.0.1:9'],
+		});
+		expect(networkErrorCode(refused)).toBe('ECONNREFUSED');
+		expect(networkErrorCode(Object.assign(new Error('socket hang up'), { messages: ['socket hang up'] }))).toBeUndefined();
+	});
+
+	it('does not loop on a cyclic cause', () => {
+		const error: Error & { cause?: unknown } = new Error('a');
+		error.cause = error;
+		expect(networkErrorCode(error)).toBeUndefined();
+	});
+});
+
+describe('networkFailure', () => {
+	const dial: PhloRequest = { method: 'POST', path: '/v1/phlo/p/multi_party_call/n', body: { action: 'call' }, target: { to: '+14155551234' } };
+	const context = { host: 'phlorunner.plivo.com', timeout: 500 };
+
+	it('calls only errors raised before the request left not_sent', () => {
+		expect(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'CERT_HAS_EXPIRED'].every(neverReachedPlivo)).toBe(true);
+		expect(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', undefined].some(neverReachedPlivo)).toBe(false);
+		expect(networkFailure(dial, 3, 'ECONNREFUSED', context).details).toEqual({ outcome: 'not_sent', item_index: 3, to: '+14155551234' });
+		expect(networkFailure(dial, 3, 'ECONNRESET', context).details.outcome).toBe('unknown');
+		expect(networkFailure(dial, 3, undefined, context).details.outcome).toBe('unknown');
+	});
+
+	it('says what happened, where, for which item, and what to do', () => {
+		const timedOut = networkFailure(dial, 2, 'ETIMEDOUT', context);
+		expect(timedOut).toBeInstanceOf(PhloFailure);
+		expect(timedOut.message).toBe('Could not complete the request to Plivo PHLO at phlorunner.plivo.com: no answer within 500 ms [item 2]');
+		expect(timedOut.description).toBe(
+			"Plivo may have processed the request (for example placed the call): check the call logs in Plivo's console before running this item again. Request: POST /v1/phlo/p/multi_party_call/n. Network error code: ETIMEDOUT.",
+		);
+		expect(networkFailure(dial, 0, 'EPROTO', context).message).toBe(
+			'Could not complete the request to Plivo PHLO at phlorunner.plivo.com: the request failed (EPROTO) [item 0]',
+		);
+		const read = networkFailure({ method: 'GET', path: '/v1/phlo/p', target: {} }, 0, 'ECONNRESET', context);
+		expect(read.description).toMatch(/^This request only reads, so running it again is safe\./);
+	});
+});
