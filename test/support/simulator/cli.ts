@@ -10,17 +10,19 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { parsePhloInit } from './control';
 import {
 	CONTROL_PREFIX,
 	DEMO_NODE_ID,
 	DEMO_PHLO_ID,
 	PLIVO_DEFAULT_RATE_LIMIT,
 	startSimulator,
+	type MultiPartyCallNodeInit,
+	type PhloInit,
 	type RateLimit,
 	type RecordedRequest,
 	type SimulatorOptions,
 } from '.';
+import { isObject } from './request';
 
 const USAGE = `Usage: tsx test/support/simulator/cli.ts [options]
   --port N                 port (default 0: a free one)
@@ -58,6 +60,36 @@ function parseRateLimit(value: string): RateLimit {
 	const match = /^(\d+)\/(\d+)$/.exec(value);
 	if (!match) fail(`--rate-limit takes LIMIT/WINDOW_MS (e.g. 300/5000), got ${JSON.stringify(value)}`);
 	return { limit: Number(match[1]), windowMs: Number(match[2]) };
+}
+
+function optionalString(source: Record<string, unknown>, key: string): string | undefined {
+	const value = source[key];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') throw new Error(`${key} must be a string`);
+	return value;
+}
+
+/** One PHLO of a `--phlos` file, checked field by field: the file is the user's, the types are ours. */
+function parsePhloInit(value: unknown): PhloInit {
+	if (!isObject(value)) throw new Error('the PHLO must be an object');
+	const nodes: MultiPartyCallNodeInit[] = [];
+	if (value.nodes !== undefined) {
+		if (!Array.isArray(value.nodes)) throw new Error('nodes must be an array');
+		for (const node of value.nodes as unknown[]) {
+			if (!isObject(node)) throw new Error('each node must be an object');
+			nodes.push({
+				nodeId: optionalString(node, 'nodeId'),
+				name: optionalString(node, 'name'),
+				createdOn: optionalString(node, 'createdOn'),
+			});
+		}
+	}
+	return {
+		phloId: optionalString(value, 'phloId'),
+		name: optionalString(value, 'name'),
+		createdOn: optionalString(value, 'createdOn'),
+		nodes,
+	};
 }
 
 interface CliOptions {
@@ -170,8 +202,8 @@ export function formatRequest(request: RecordedRequest): string {
 	if (request.status !== undefined && request.outcome !== 'answered') parts.push(request.outcome);
 	if (request.finishedAt !== undefined) parts.push(`${request.finishedAt - request.receivedAt}ms`);
 	if (request.fault) {
-		const { source, code, faultId, type } = request.fault;
-		parts.push(`[fault ${source}${code ? `:${code}` : ''}${faultId ? `#${faultId}` : ''} ${type}]`);
+		const { source, code, type } = request.fault;
+		parts.push(`[fault ${source}${code ? `:${code}` : ''} ${type}]`);
 	}
 	return parts.join(' ');
 }

@@ -14,7 +14,7 @@ export type Fault =
 	| { type: 'error-in-success'; error?: string }
 	/** 429 with a Plivo-shaped body; `Retry-After` in seconds, or no header when `retryAfterSeconds` is null. */
 	| { type: 'rate-limited'; retryAfterSeconds?: number | null }
-	/** An HTML error page, as a load balancer or a crashed app server sends it (500, 502, 503, 504). */
+	/** An HTML error page, as a crashed app server (500) or a load balancer (502, 503) sends it; other statuses get the 500 page. */
 	| { type: 'html-error'; status: number }
 	/** The normal answer, sent after `delayMs` (plus any configured latency). */
 	| { type: 'slow'; delayMs: number }
@@ -125,46 +125,19 @@ export function faultForAddress(address: string | undefined, slowDelayMs: number
 	return { code, fault: entry.fault };
 }
 
-/** What a programmatic fault is matched against; every given criterion must hold. */
+/**
+ * Which requests an `addFault` fault applies to. `to` is the one criterion any suite needs: tests
+ * pick a destination per case, so faults never leak between them.
+ */
 export interface FaultMatch {
-	method?: string;
-	/** The decoded path without query string (e.g. `/v1/phlo/…/multi_party_call/…`): exact string or RegExp. */
-	path?: string | RegExp;
-	route?: RouteName;
-	phloId?: string;
-	nodeId?: string;
-	memberAddress?: string;
-	/** `action` of the JSON body. */
-	action?: string;
-	/** `to` of the JSON body. */
+	/** `to` of the JSON body; when omitted, every request matches. */
 	to?: string;
-	/** Any other condition, e.g. on the parsed body or the query; checked after the body is read. */
-	predicate?: (request: FaultRequestInfo) => boolean;
 }
 
-/** What a fault predicate sees of a request. */
-export interface FaultRequestInfo {
-	method: string;
-	path: string;
-	query: Readonly<Record<string, string>>;
-	route: RouteName | undefined;
-	phloId: string | undefined;
-	nodeId: string | undefined;
-	memberAddress: string | undefined;
-	/** Parsed JSON body, undefined when empty or not JSON. */
-	json: unknown;
-	/** How many requests the simulator had seen before this one (0-based sequence number). */
-	seq: number;
+export interface FaultSpec {
+	/** Criteria; all requests when omitted. */
+	match?: FaultMatch;
+	fault: Fault;
+	/** How many requests it applies to (default: unlimited). */
+	times?: number;
 }
-
-export type RouteName =
-	| 'multiPartyCall.dial'
-	| 'multiPartyCall.member'
-	| 'multiPartyCall.get'
-	| 'phlo.run'
-	| 'phlo.get'
-	| 'account.get';
-
-/** Whether the criteria can be checked before the body is read (nothing that lives in the body). */
-export const needsBody = (match: FaultMatch): boolean =>
-	match.action !== undefined || match.to !== undefined || match.predicate !== undefined;
