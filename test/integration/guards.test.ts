@@ -4,7 +4,8 @@ import { StaticDataStore, type SentKeys } from '../../nodes/PlivoPhlo/storage/st
 import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
 import { useMemoryProcessedData, type MemoryProcessedData } from '../support/processedData';
 import { runNode, runNodeExpectingError, type RunOptions } from '../support/runNode';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
+import { faultNumber, startSimulator, type Simulator } from '../support/simulator';
+import { addUserParameters, PLIVO_NODE_TYPE } from '../support/workflows';
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -13,15 +14,8 @@ beforeAll(async () => {
 afterEach(() => sim.reset());
 afterAll(async () => await sim.close());
 
-const addUser = (options: IDataObject): RunOptions['parameters'] => ({
-	resource: 'multiPartyCall',
-	operation: 'addUser',
-	phloId: DEMO_PHLO_ID,
-	nodeId: DEMO_NODE_ID,
-	to: '={{ $json.phone }}',
-	triggerSource: '+14155550000',
-	options: { maxRequestsPerSecond: 0, concurrency: 3, ...options },
-});
+const addUser = (options: IDataObject): RunOptions['parameters'] =>
+	addUserParameters({ triggerSource: '+14155550000', options: { maxRequestsPerSecond: 0, concurrency: 3, ...options } });
 
 describe('deduplication key', () => {
 	it('skips an item whose key was sent in this run or an earlier one, within the window', async () => {
@@ -221,7 +215,7 @@ describe('allowed destinations', () => {
 });
 
 describe('as an AI agent tool', () => {
-	const asTool = { nodeTypeName: 'n8n-nodes-plivo-phlo.plivoPhloTool' };
+	const asTool = { nodeTypeName: `${PLIVO_NODE_TYPE}Tool` };
 
 	it('says plainly that an unknown outcome must not be retried', async () => {
 		const error = await runNodeExpectingError({

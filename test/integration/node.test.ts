@@ -10,6 +10,7 @@ import {
 	startSimulator,
 	type Simulator,
 } from '../support/simulator';
+import { addUserParameters } from '../support/workflows';
 
 /**
  * The node's real `execute`, in n8n-core's execution context with n8n's own HTTP helper, against
@@ -39,12 +40,8 @@ function run(parameters: IDataObject, items: IDataObject[] = [{}], extra: Partia
 	});
 }
 
-const dial = (operation: string, to: string, extra: IDataObject = {}): IDataObject => ({
-	resource: 'multiPartyCall',
-	operation,
-	to,
-	role: 'customer',
-	triggerSource: AGENT,
+const dial = (operation: 'addUser' | 'warmTransfer' | 'coldTransfer', to: string, extra: IDataObject = {}): IDataObject => ({
+	...addUserParameters({ operation, to, triggerSource: AGENT }),
 	...extra,
 });
 
@@ -55,7 +52,7 @@ describe('every operation against the simulator', () => {
 		['addUser', 'call'],
 		['warmTransfer', 'warm_transfer'],
 		['coldTransfer', 'cold_transfer'],
-	])('%s dials with {action:%s} and returns Plivo’s answer per item', async (operation, action) => {
+	] as const)('%s dials with {action:%s} and returns Plivo’s answer per item', async (operation, action) => {
 		const { output } = await run(dial(operation, '={{ $json.phone }}'), [
 			{ phone: '+1 (415) 555-1234' },
 			{ phone: 'sip:agent7@phone.plivo.com' },

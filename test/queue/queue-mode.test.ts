@@ -6,8 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { ensureN8n, packPackage, REPO_ROOT, type N8nLine, type WorkflowJson } from '../support/realN8n';
-import { plivoCredential, webhookAddUserWorkflow } from '../support/workflows';
+import { PLIVO_NODE_TYPE, plivoCredential, webhookAddUserWorkflow } from '../support/workflows';
 import { startSimulator, type Simulator } from '../support/simulator';
 import { Cluster, sendWebhooks } from '../support/queue/cluster';
 
@@ -47,7 +49,7 @@ const credential = () => plivoCredential('plivoQueue000001', sim.credentials);
 const addUserWorkflow = (
 	id: string,
 	path: string,
-	options: Record<string, unknown> = {},
+	options: IDataObject = {},
 	responseMode: 'onReceived' | 'lastNode' = 'onReceived',
 ): WorkflowJson => webhookAddUserWorkflow(id, path, credential(), options, responseMode);
 
@@ -244,7 +246,7 @@ describe('n8n 2.x queue mode, restarts and missing packages', () => {
 
 		expect(status).toBe(200);
 		expect(executions.map((execution) => execution.status)).toEqual(['error']);
-		expect(message).toContain('Unrecognized node type: n8n-nodes-plivo-phlo.plivoPhlo');
+		expect(message).toContain(`Unrecognized node type: ${PLIVO_NODE_TYPE}`);
 		expect(sim.count()).toBe(0);
 		record('worker-without-package', { webhookStatus: status, executionStatus: executions[0].status, workerLog: message });
 	});
@@ -276,7 +278,7 @@ describe('n8n 2.x queue mode, restarts and missing packages', () => {
 		await cluster.waitForExecutions(WORKFLOW_ID, 1, 120_000);
 
 		expect(missing).toBe(404);
-		expect(mainLog).toBe('Workflow cannot run on this instance: "Plivo PHLO": Unrecognized node type: n8n-nodes-plivo-phlo.plivoPhlo');
+		expect(mainLog).toBe(`Workflow cannot run on this instance: "Plivo PHLO": Unrecognized node type: ${PLIVO_NODE_TYPE}`);
 		expect(afterInstall).toBe(404);
 		expect(afterPublish).toBe(200);
 		expect(arrivals(3, 6)).toEqual([0, 0, 1]);

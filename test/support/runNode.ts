@@ -21,8 +21,8 @@ import {
 
 import { PlivoPhloApi } from '../../credentials/PlivoPhloApi.credentials';
 import { PlivoPhlo } from '../../nodes/PlivoPhlo/PlivoPhlo.node';
+import { PLIVO_NODE_TYPE } from './workflows';
 
-export const NODE_TYPE = 'n8n-nodes-plivo-phlo.plivoPhlo';
 
 export interface TestCredentials extends ICredentialDataDecryptedObject {
 	authId: string;
@@ -125,7 +125,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const node: INode = {
 		id: 'plivo-phlo-node',
 		name: 'Plivo PHLO',
-		type: options.nodeTypeName ?? NODE_TYPE,
+		type: options.nodeTypeName ?? PLIVO_NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,

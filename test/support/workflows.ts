@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { CredentialJson, WorkflowJson } from './realN8n';
 import { DEMO_NODE_ID, DEMO_PHLO_ID } from './simulator';
 
@@ -68,16 +70,26 @@ export function workflow(id: string, nodes: NodeJson[], links: Array<[string, st
 	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
 
-/** Add User for every incoming contact: `to` from `$json.phone`, the agent from `$json.agent`. */
-export function addUserForContacts(target: { phloId: string; nodeId: string }, options?: Record<string, unknown>): Record<string, unknown> {
+type DialOperation = 'addUser' | 'warmTransfer' | 'coldTransfer';
+type AddUserFields = Partial<Record<'phloId' | 'nodeId' | 'to' | 'role' | 'triggerSource', string>>;
+
+/**
+ * The Add User parameters every suite, script and demo starts from: the simulator's demo PHLO, the
+ * customer from `$json.phone`, on behalf of the agent in `$json.agent`. Each field can be replaced,
+ * the operation by the other dialling ones (they take the same fields).
+ */
+export function addUserParameters(
+	overrides: AddUserFields & { operation?: DialOperation; options?: IDataObject } = {},
+): IDataObject {
 	return {
 		resource: 'multiPartyCall',
 		operation: 'addUser',
-		...target,
+		phloId: DEMO_PHLO_ID,
+		nodeId: DEMO_NODE_ID,
 		to: '={{ $json.phone }}',
 		role: 'customer',
 		triggerSource: '={{ $json.agent }}',
-		...(options ? { options } : {}),
+		...overrides,
 	};
 }
 
@@ -102,23 +114,18 @@ export function webhookAddUserWorkflow(
 	id: string,
 	path: string,
 	credential: CredentialJson,
-	options: Record<string, unknown> = {},
+	options: IDataObject = {},
 	responseMode: 'onReceived' | 'lastNode' = 'onReceived',
 ): WorkflowJson {
 	return workflow(
 		id,
 		[
 			webhookTrigger(path, responseMode),
-			plivoNode('Plivo PHLO', credential, {
-				resource: 'multiPartyCall',
-				operation: 'addUser',
-				phloId: DEMO_PHLO_ID,
-				nodeId: DEMO_NODE_ID,
-				to: '={{ $json.body.to }}',
-				role: 'customer',
-				triggerSource: '+14155550100',
-				options: { maxRequestsPerSecond: 0, ...options },
-			}),
+			plivoNode(
+				'Plivo PHLO',
+				credential,
+				addUserParameters({ to: '={{ $json.body.to }}', triggerSource: '+14155550100', options: { maxRequestsPerSecond: 0, ...options } }),
+			),
 		],
 		[['Webhook', 'Plivo PHLO']],
 	);

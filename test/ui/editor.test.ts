@@ -4,6 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 
 import { FIELDS_BY_OPERATION, FIELDS_WITH_FORMAT } from '../support/fieldContract';
 import { startEditor, type EditorSession } from '../support/editor';
+import { PLIVO_NODE_TYPE } from '../support/workflows';
 import { ADD_USER_WORKFLOW, BAD_TO, BAD_TO_WORKFLOW, PANEL_WORKFLOW, PLIVO_NODE_NAME, uiCredentials, uiWorkflows } from './fixtures';
 
 /**
@@ -12,8 +13,7 @@ import { ADD_USER_WORKFLOW, BAD_TO, BAD_TO_WORKFLOW, PANEL_WORKFLOW, PLIVO_NODE_
  * page's DOM and n8n's REST answers; screenshots of every state land in `.cache/ui-screenshots/`.
  */
 
-const NODE_TYPE = 'n8n-nodes-plivo-phlo.plivoPhlo';
-const CANVAS_NODE = `[data-test-id=canvas-node][data-node-type="${NODE_TYPE}"]`;
+const CANVAS_NODE = `[data-test-id=canvas-node][data-node-type="${PLIVO_NODE_TYPE}"]`;
 const CREDENTIAL_DIALOG = '[data-test-id=editCredential-modal]';
 const WRONG_TOKEN = 'WrongToken-ui-4b2e';
 /** The picker's details panel asks the npm registry about every community package; nothing else may leave. */
@@ -29,8 +29,8 @@ beforeAll(async () => {
 	editor = await startEditor({ credentials: uiCredentials, workflows: uiWorkflows });
 	page = editor.page;
 	const types = await editor.context.request.get('/types/nodes.json');
-	const described = ((await types.json()) as INodeTypeDescription[]).find((type) => type.name === NODE_TYPE);
-	if (!described) throw new Error(`n8n does not list ${NODE_TYPE} in /types/nodes.json`);
+	const described = ((await types.json()) as INodeTypeDescription[]).find((type) => type.name === PLIVO_NODE_TYPE);
+	if (!described) throw new Error(`n8n does not list ${PLIVO_NODE_TYPE} in /types/nodes.json`);
 	nodeType = described;
 }, 900_000);
 

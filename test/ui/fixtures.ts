@@ -1,6 +1,6 @@
 import type { CredentialJson, WorkflowJson } from '../support/realN8n';
-import { codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../support/workflows';
-import { DEMO_NODE_ID, DEMO_PHLO_ID, type Simulator } from '../support/simulator';
+import { addUserParameters, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../support/workflows';
+import type { Simulator } from '../support/simulator';
 
 /** The credential and workflows the editor is opened with. */
 
@@ -16,15 +16,7 @@ export const uiCredentials = (sim: Simulator): CredentialJson[] => [
 ];
 
 export function uiWorkflows([credential]: CredentialJson[]): WorkflowJson[] {
-	const addUser = {
-		resource: 'multiPartyCall',
-		operation: 'addUser',
-		phloId: DEMO_PHLO_ID,
-		nodeId: DEMO_NODE_ID,
-		to: '={{ $json.phone }}',
-		role: 'customer',
-		triggerSource: AGENT,
-	};
+	const addUser = addUserParameters({ triggerSource: AGENT });
 	const build = (id: string, name: string, contacts: Array<Record<string, unknown>>): WorkflowJson => ({
 		...workflow(
 			id,

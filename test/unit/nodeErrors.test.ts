@@ -2,8 +2,9 @@ import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
 import { failureDetails, InputError, PhloFailure, StoreFailure } from '../../nodes/PlivoPhlo/helpers/failures';
 import { errorItem, toNodeError } from '../../nodes/PlivoPhlo/helpers/nodeErrors';
+import { PLIVO_NODE_TYPE } from '../support/workflows';
 
-const node: INode = { id: 'n', name: 'Plivo PHLO', type: 'n8n-nodes-plivo-phlo.plivoPhlo', typeVersion: 1, position: [0, 0], parameters: {} };
+const node: INode = { id: 'n', name: 'Plivo PHLO', type: PLIVO_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
 const target = { to: '+14155551234', trigger_source: '+14155550000' };
 
 /** A person and an AI agent read the same failure: both messages are built from the same parts. */
