@@ -1,5 +1,4 @@
-import * as plivo from 'plivo';
-
+import { sdkClient, type SdkMember, type SdkPhloClient } from '../support/plivoSdk';
 import { runNode } from '../support/runNode';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type RecordedRequest, type Simulator } from '../support/simulator';
 
@@ -8,32 +7,12 @@ import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type RecordedRequest, type 
  * path and, byte for byte, the same JSON body. Both are recorded by the simulator and compared.
  */
 
-type Update = (action: string) => Promise<unknown>;
-interface SdkMember {
-	client: unknown;
-	update: Update;
-}
-interface SdkMultiPartyCall {
-	call(triggerSource: string, to: string, role?: string): Promise<unknown>;
-	warmTransfer(triggerSource: string, to: string, role?: string): Promise<unknown>;
-	coldTransfer(triggerSource: string, to: string, role?: string): Promise<unknown>;
-	abortTransfer(memberAddress: string): Promise<unknown>;
-	member(address: string): SdkMember;
-}
-interface SdkPhlo {
-	run(payload?: Record<string, unknown>): Promise<unknown>;
-	multiPartyCall: ((nodeId: string) => SdkMultiPartyCall) & { get(nodeId: string): Promise<unknown> };
-}
-interface SdkPhloClient {
-	phlo: ((phloId: string) => SdkPhlo) & { get(phloId: string): Promise<unknown> };
-}
-
 let sim: Simulator;
 let sdk: SdkPhloClient;
 
 beforeAll(async () => {
 	sim = await startSimulator();
-	sdk = new plivo.PhloClient(sim.authId, sim.authToken, { url: `${sim.url}/v1` }) as unknown as SdkPhloClient;
+	sdk = sdkClient(sim, sim.authToken);
 });
 afterEach(() => sim.reset());
 afterAll(async () => await sim.close());

@@ -12,38 +12,8 @@
  *   payload sends the body `""`.
  * - `abortTransfer(address)` is the one member action that works: it is sent by the node object.
  */
-import * as plivo from 'plivo';
-
+import { sdkClient, type SdkPhloClient, type UpdateResponse } from '../support/plivoSdk';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, DEMO_PHLO_NAME, faultNumber, startSimulator, type Simulator } from '../support/simulator';
-
-/** The part of the SDK used here (its bundled typings omit most of it). */
-interface UpdateResponse {
-	apiId: string;
-	error: string;
-}
-interface SdkMember {
-	hold(): Promise<UpdateResponse>;
-	unhold(): Promise<UpdateResponse>;
-	hangup(): Promise<UpdateResponse>;
-	resumeCall(): Promise<UpdateResponse>;
-	voicemailDrop(): Promise<UpdateResponse>;
-}
-interface SdkMultiPartyCall {
-	call(triggerSource: string, to: string, role?: string): Promise<UpdateResponse>;
-	warmTransfer(triggerSource: string, to: string, role?: string): Promise<UpdateResponse>;
-	coldTransfer(triggerSource: string, to: string, role?: string): Promise<UpdateResponse>;
-	abortTransfer(memberAddress: string): Promise<UpdateResponse>;
-	member: ((address: string) => SdkMember) & { get(address: string): SdkMember };
-}
-interface SdkPhlo {
-	run(payload?: Record<string, unknown>): Promise<{ apiId: string; phloId: string; message: string }>;
-	multiPartyCall: ((nodeId: string) => SdkMultiPartyCall) & { get(nodeId: string): Promise<Record<string, unknown>> };
-}
-interface SdkPhloClient {
-	phlo: ((phloId: string) => SdkPhlo) & {
-		get(phloId: string): Promise<{ apiId: string; phloId: string; name: string; createdOn: string; authId: string }>;
-	};
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -52,7 +22,7 @@ let client: SdkPhloClient;
 
 beforeAll(async () => {
 	sim = await startSimulator();
-	client = new plivo.PhloClient(sim.authId, sim.authToken, { url: `${sim.url}/v1` }) as unknown as SdkPhloClient;
+	client = sdkClient(sim, sim.authToken);
 });
 
 afterEach(() => sim.reset());
@@ -169,7 +139,7 @@ describe('the plivo SDK PhloClient against the simulator', () => {
 			message: 'member not found in the multi party call',
 			apiID: expect.stringMatching(UUID),
 		});
-		const wrong = new plivo.PhloClient(sim.authId, 'wrong-token', { url: `${sim.url}/v1` }) as unknown as SdkPhloClient;
+		const wrong = sdkClient(sim, 'wrong-token');
 		expect(await failure(wrong.phlo.get(DEMO_PHLO_ID))).toMatchObject({ status: 401, message: 'Authentication failed' });
 		expect(await failure(client.phlo.get('00000000-0000-4000-8000-000000000000'))).toMatchObject({
 			status: 404,

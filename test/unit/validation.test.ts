@@ -1,12 +1,6 @@
 import { InputError } from '../../nodes/PlivoPhlo/helpers/failures';
-import {
-	parseAddress,
-	parseNodeId,
-	parsePayload,
-	parsePhloId,
-	parsePlainId,
-	parseRole,
-} from '../../nodes/PlivoPhlo/helpers/validation';
+import { parseNodeId, parsePhloId, parsePlainId } from '../../nodes/PlivoPhlo/helpers/ids';
+import { parseAddress, parseNumberOption, parsePayload, parseRole } from '../../nodes/PlivoPhlo/helpers/validation';
 import { thrownBy } from '../support/thrown';
 
 const PHLO = '4c1a9f23-7f56-4879-bb80-db856e1e7701';
@@ -169,5 +163,24 @@ describe('parsePayload', () => {
 		const error = inputErrorOf(() => parsePayload(input));
 		expect(error.field).toBe('payload');
 		expect(error.message).toMatch(message);
+	});
+});
+
+describe('parseNumberOption', () => {
+	it('accepts a finite number at or above the minimum', () => {
+		expect(parseNumberOption('concurrency', 1, 1)).toBe(1);
+		expect(parseNumberOption('maxRequestsPerSecond', 0, 0)).toBe(0);
+		expect(parseNumberOption('timeout', 2.5, 1)).toBe(2.5);
+	});
+
+	it.each([
+		['concurrency', 0, 1, 'Concurrency must be a number of at least 1; got 0'],
+		['maxRequestsPerSecond', -1, 0, 'Max Requests per Second must be a number of at least 0; got -1'],
+		['timeout', '5000', 1, 'Timeout must be a number of at least 1; got "5000"'],
+		['deduplicationWindowMinutes', Number.NaN, 1, 'Deduplication Window must be a number of at least 1; got null'],
+	])('refuses %s = %j, naming the option', (field, value, minimum, message) => {
+		const error = inputErrorOf(() => parseNumberOption(field, value, minimum));
+		expect(error.field).toBe(field);
+		expect(error.message).toBe(message);
 	});
 });

@@ -1,6 +1,6 @@
 import { PLIVO_PHLO_BASE_URL } from './defaults';
 import { InputError } from './failures';
-import { quoteValue } from './validation';
+import { quoteValue } from './labels';
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 

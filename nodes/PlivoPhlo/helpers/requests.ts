@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { RequestTarget } from './failures';
-import { parseNodeId, parsePhloId } from './validation';
+import { parseNodeId, parsePhloId } from './ids';
 
 export interface PhloRequest {
 	method: 'GET' | 'POST';

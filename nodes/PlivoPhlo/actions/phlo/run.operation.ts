@@ -3,7 +3,8 @@ import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 import { phloIdField, retryOnFailNotice } from '../../descriptions/fields';
 import type { RequestTarget } from '../../helpers/failures';
 import { encodePathSegment } from '../../helpers/requests';
-import { parsePayload, parsePhloId, parsePlainId } from '../../helpers/validation';
+import { parsePhloId, parsePlainId } from '../../helpers/ids';
+import { parsePayload } from '../../helpers/validation';
 import type { PhloOperation } from '../node.type';
 
 const properties: INodeProperties[] = [
