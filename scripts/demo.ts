@@ -3,8 +3,8 @@
  * workflow (Manual Trigger → CRM contacts → Plivo PHLO "Add User") with n8n's CLI. Against the local
  * PHLO simulator unless PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, PLIVO_PHLO_ID and PLIVO_NODE_ID are set.
  */
-import { ensureN8n, LINES, N8nInstance, nodeOutput, packPackage } from '../test/support/realN8n';
-import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { duration, ensureN8n, LINES, N8nInstance, nodeOutput, packPackage } from '../test/support/realN8n';
+import { addUserParameters, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../test/support/simulator';
 
 const env = process.env;
@@ -12,12 +12,12 @@ const real = Boolean(env.PLIVO_AUTH_ID && env.PLIVO_AUTH_TOKEN && env.PLIVO_PHLO
 
 async function main(): Promise<void> {
 	const say = (text: string) => process.stdout.write(`${text}\n`);
-	const install = await ensureN8n('2.x');
-	say(`n8n ${install.n8nVersion} on Node.js ${LINES['2.x'].node} is ready.`);
-	say('Building and packing n8n-nodes-plivo-phlo...');
-	const tarball = await packPackage();
-	say('Installing it into a fresh n8n user folder (npm install in ~/.n8n/nodes)...');
-	const n8n = await N8nInstance.create(install, tarball);
+	const install = await ensureN8n('2.x', say);
+	say(`Using n8n ${install.n8nVersion} on Node.js ${LINES['2.x'].node}.`);
+	let started = Date.now();
+	say('Building and packing n8n-nodes-plivo-phlo, then installing it into a fresh n8n user folder (~/.n8n/nodes)…');
+	const n8n = await N8nInstance.create(install, await packPackage());
+	say(`  done in ${duration(Date.now() - started)}`);
 
 	let sim: Simulator | undefined;
 	try {
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
 					plivoNode(
 						'Plivo PHLO',
 						credential,
-						addUserForContacts(target),
+						addUserParameters(target),
 						'continueRegularOutput',
 					),
 				],
@@ -69,23 +69,31 @@ async function main(): Promise<void> {
 				],
 			),
 		]);
-		say('Executing the workflow with `n8n execute`...\n');
+		started = Date.now();
+		say('Running the workflow Manual Trigger → CRM contacts → Plivo PHLO "Add User" with `n8n execute`…');
 		const result = await n8n.execute('plivoPhloDemo01');
 		if (!result.execution) throw new Error(`n8n printed no execution:\n${result.stdout}\n${result.stderr}`);
+		say(`  done in ${duration(Date.now() - started)}\n`);
 		const items = nodeOutput(result.execution, 'Plivo PHLO');
 		const run = result.execution.data.resultData.runData['Plivo PHLO'][0];
-		say(`Plivo PHLO "Add User" returned ${items.length} item(s) for ${contacts.length} contact(s) (execution ${result.execution.status}, node time ${run.executionTime} ms):\n`);
+		say(`Plivo PHLO "Add User" returned ${items.length} item(s) for ${contacts.length} contact(s) (execution ${result.execution.status}, node time ${run.executionTime} ms):`);
 		items.forEach((item, index) => {
 			const contact = contacts[index];
-			const outcome = item.json.api_id ? `added      api_id ${String(item.json.api_id)}` : `failed     ${String(item.json.error)}`;
+			const outcome = item.json.api_id ? `added      api_id ${JSON.stringify(item.json.api_id)}` : `failed     ${JSON.stringify(item.json.error)}`;
 			say(`  ${String(index).padStart(2)}  ${contact.name.padEnd(14)} ${String(contact.phone).padEnd(22)} ${outcome}`);
 		});
-		say('\nFirst item as n8n returned it:');
-		say(JSON.stringify(items[0], null, 2));
+		say(`\nFirst item as n8n returned it: ${JSON.stringify(items[0])}`);
 		if (sim) {
-			say(`\nThe simulator received ${sim.count()} request(s):`);
-			for (const request of sim.requests) say(`  ${request.method} ${request.url}  ${request.body}  → ${request.status}`);
+			const endpoints = new Set(sim.requests.map((request) => `${request.method} ${request.url}`));
+			if (endpoints.size === 1) {
+				say(`\nThe simulator received ${sim.count()} request(s), all ${[...endpoints][0]}:`);
+				for (const request of sim.requests) say(`  ${request.body}  → ${request.status}`);
+			} else {
+				say(`\nThe simulator received ${sim.count()} request(s):`);
+				for (const request of sim.requests) say(`  ${request.method} ${request.url}  ${request.body}  → ${request.status}`);
+			}
 		}
+		say('\n`npm run dev` opens a workflow like this one in n8n\'s editor, with the simulator behind it.');
 	} finally {
 		n8n.dispose();
 		await sim?.close();

@@ -3,12 +3,14 @@
  * simulator running, and a credential and an example workflow pointing at it. Ctrl-C stops everything.
  */
 import { ensureN8n, N8nInstance, packPackage } from '../test/support/realN8n';
-import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { addUserParameters, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator } from '../test/support/simulator';
 
 async function main(): Promise<void> {
+	const say = (text: string) => process.stdout.write(`${text}\n`);
 	const port = Number(process.env.N8N_PORT ?? 5678);
-	const install = await ensureN8n('2.x');
+	const install = await ensureN8n('2.x', say);
+	say('Building and packing n8n-nodes-plivo-phlo, then installing it into a fresh n8n user folder (~/.n8n/nodes)…');
 	const n8n = await N8nInstance.create(install, await packPackage());
 	const sim = await startSimulator({ port: Number(process.env.SIMULATOR_PORT ?? 0) });
 	const credential = plivoCredential('plivoDev00001', sim.credentials);
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
 					{ name: 'Ada Lovelace', phone: '+14155550101', agent: '+14155550000' },
 					{ name: 'Alan Turing', phone: 'sip:alan@example.com', agent: '+14155550000' },
 				]),
-				plivoNode('Plivo PHLO', credential, addUserForContacts({ phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID })),
+				plivoNode('Plivo PHLO', credential, addUserParameters()),
 			],
 			[
 				['Start', 'CRM contacts'],
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
 			],
 		),
 	]);
+	say(`Starting n8n ${install.n8nVersion} on port ${port}…`);
 	const server = await n8n.startServer(port);
 	sim.onRequest((request) => process.stdout.write(`simulator: ${request.method} ${request.url} ${request.body} → ${request.status}\n`));
 	process.stdout.write(

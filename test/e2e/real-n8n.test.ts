@@ -1,3 +1,4 @@
+import { setUpOwner } from '../support/owner';
 import { ensureN8n, freePort, N8nInstance, nodeOutput, packPackage, type ExecutionResult, type N8nLine } from '../support/realN8n';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
 import { codeNode, manualTrigger, noOp, plivoCredential, plivoNode, workflow } from '../support/workflows';
@@ -276,14 +277,10 @@ describe.each(lines)('real n8n %s', (line) => {
 	it('the credential test accepts the right Auth Token and reports a wrong one', async () => {
 		const server = await n8n.startServer(await freePort());
 		try {
-			const owner = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Passw0rd-e2e' };
-			const setup = await fetch(`${server.url}/rest/owner/setup`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify(owner),
-			});
+			const setup = await setUpOwner(server.url);
 			expect(setup.status).toBe(200);
-			const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+			const { cookie } = setup;
+			expect(cookie).toMatch(/^n8n-auth=./);
 			const testCredential = async (id: string, authToken: string) => {
 				const answer = await fetch(`${server.url}/rest/credentials/test`, {
 					method: 'POST',

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
+import { OWNER, setUpOwner } from './owner';
 import { ensureN8n, freePort, N8nInstance, packPackage, REPO_ROOT, type CredentialJson, type WorkflowJson } from './realN8n';
 import { startSimulator, type Simulator } from './simulator';
 
@@ -15,8 +16,6 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, '.cache', 'ui-screenshots');
 
 /** The editor bundle is large and the machine may be busy: every wait gets this long. */
 export const EDITOR_TIMEOUT_MS = 60_000;
-
-export const OWNER = { email: 'owner@example.com', firstName: 'UI', lastName: 'Owner', password: 'Passw0rd-ui-test' };
 
 export interface ConsoleError {
 	text: string;
@@ -51,19 +50,6 @@ async function runStops(stops: Stop[]): Promise<void> {
 		}
 	}
 	if (errors.length) throw errors[0];
-}
-
-async function setUpOwner(url: string): Promise<void> {
-	const settings = (await (await fetch(`${url}/rest/settings`)).json()) as {
-		data: { userManagement: { showSetupOnFirstLoad?: boolean } };
-	};
-	if (!settings.data.userManagement.showSetupOnFirstLoad) return;
-	const answer = await fetch(`${url}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify(OWNER),
-	});
-	if (!answer.ok) throw new Error(`owner setup failed: HTTP ${answer.status} ${await answer.text()}`);
 }
 
 export async function startEditor(setup: {

