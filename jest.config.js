@@ -10,7 +10,9 @@ const suite = (name, roots, testTimeout) => ({
 	roots: roots.map((root) => `<rootDir>/test/${root}`),
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
-	...(testTimeout ? { testTimeout } : {}),
+	...(testTimeout
+		? { globals: { SUITE_TIMEOUT_MS: testTimeout }, setupFilesAfterEnv: ['<rootDir>/test/support/suiteTimeout.ts'] }
+		: {}),
 });
 
 module.exports = {

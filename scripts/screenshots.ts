@@ -14,8 +14,8 @@ import { CHROMIUM, SCREENSHOT_DIR } from '../test/support/editor';
 /** Screenshot → its file in docs/ and its scale there. */
 const FOR_DOCS: Array<{ from: string; to: string; scale: number }> = [
 	{ from: 'workflow', to: 'workflow', scale: 0.8 },
-	{ from: 'panel-add-user-parameters', to: 'panel', scale: 0.8 },
-	{ from: 'credential', to: 'credential', scale: 0.6 },
+	{ from: 'panel-add-user-filled', to: 'panel', scale: 0.8 },
+	{ from: 'credential-new', to: 'credential', scale: 0.6 },
 ];
 const MAX_BYTES = 150_000;
 

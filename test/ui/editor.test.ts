@@ -54,7 +54,7 @@ async function choose(parameter: string, name: string): Promise<void> {
 	await input.click();
 	await page.locator('.el-select-dropdown__item:visible').filter({ has: page.getByText(name, { exact: true }) }).click();
 	await page.waitForFunction(
-		([selector, expected]) => (document.querySelector(selector) as HTMLInputElement | null)?.value === expected,
+		([selector, expected]) => document.querySelector<HTMLInputElement>(selector)?.value === expected,
 		[`[data-test-id=node-parameters] [data-test-id=parameter-input-${parameter}] input`, name] as const,
 	);
 }
@@ -200,7 +200,6 @@ describe('Plivo PHLO in the n8n editor', () => {
 				if (r === 'multiPartyCall' && o === 'addUser') {
 					await page.mouse.move(0, 0);
 					await editor.screenshot('panel-add-user', '[data-test-id=ndv]');
-					await editor.screenshot('panel-add-user-parameters', '[data-test-id=node-parameters]', 8);
 				}
 
 				for (const field of FIELDS_BY_OPERATION[r][o].filter((name) => !notices.some((notice) => notice.name === name))) {
@@ -226,6 +225,11 @@ describe('Plivo PHLO in the n8n editor', () => {
 
 	it('Execute step runs Add User against the simulator and shows one output item per contact', async () => {
 		const panel = await openPanel(ADD_USER_WORKFLOW);
+		// Filled as a user fills it: no field is marked as missing or wrong.
+		await panel.locator('[data-test-id=parameter-input-triggerSource]').waitFor();
+		await page.mouse.move(0, 0);
+		expect(await panel.locator('[data-test-id=parameter-issues]').count()).toBe(0);
+		await editor.screenshot('panel-add-user-filled', '[data-test-id=node-parameters]', 8);
 		const answer = page.waitForResponse((response) => response.url().includes('/run') && response.request().method() === 'POST');
 		await panel.locator('[data-test-id=node-execute-button]').click();
 		expect((await answer).ok()).toBe(true);
@@ -300,10 +304,14 @@ describe('Plivo PHLO in the n8n editor', () => {
 		const input = (name: string): Locator => modal.locator(`[data-test-id=parameter-input-${name}] input`);
 		// The form fills in the defaults a moment after it opens.
 		await page.waitForFunction(
-			(selector) => (document.querySelector(selector) as HTMLInputElement | null)?.value !== '',
+			(selector) => document.querySelector<HTMLInputElement>(selector)?.value !== '',
 			`${CREDENTIAL_DIALOG} [data-test-id=parameter-input-baseUrl] input`,
 		);
 		expect(await input('baseUrl').inputValue()).toBe('https://phlorunner.plivo.com');
+		await input('authId').fill(editor.sim.authId);
+		await input('authToken').fill(WRONG_TOKEN);
+		await editor.screenshot('credential-new', CREDENTIAL_DIALOG);
+		expect(await modal.innerText()).not.toContain(WRONG_TOKEN);
 
 		const testAnswer = async (): Promise<{ status: string; message: string }> => {
 			const answer = page.waitForResponse((response) => response.url().endsWith('/rest/credentials/test'));
