@@ -10,8 +10,9 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 import axios from 'axios';
+import type { IDataObject } from 'n8n-workflow';
 
-import { addUserForContacts, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { addUserParameters, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
 import { ensureN8n, N8nInstance, nodeOutput, packPackage, REPO_ROOT, type CredentialJson, type ExecutionResult } from '../test/support/realN8n';
 import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/support/simulator';
 
@@ -35,7 +36,8 @@ async function startSimulatorProcess(args: string[]): Promise<SimulatorProcess> 
 	});
 	const line = await new Promise<string>((resolve, reject) => {
 		let buffer = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
+		child.stdout?.setEncoding('utf8');
+		child.stdout?.on('data', (chunk: string) => {
 			buffer += chunk;
 			if (buffer.includes('\n')) resolve(buffer.split('\n')[0]);
 		});
@@ -44,7 +46,7 @@ async function startSimulatorProcess(args: string[]): Promise<SimulatorProcess> 
 	const info = JSON.parse(line) as { url: string; authId: string; authToken: string };
 	return {
 		...info,
-		control: async (path, init) => (await (await fetch(`${info.url}/__simulator/${path}`, init)).json()) as unknown,
+		control: async (path, init) => (await (await fetch(`${info.url}/__simulator/${path}`, init)).json()),
 		stop: async () => {
 			const exited = new Promise((resolve) => child.once('exit', resolve));
 			child.kill('SIGTERM');
@@ -56,8 +58,8 @@ async function startSimulatorProcess(args: string[]): Promise<SimulatorProcess> 
 const contactsCode = (count: number) =>
 	`return Array.from({ length: ${count} }, (_, i) => ({ json: { name: 'Contact ' + i, phone: '+1415' + String(5000000 + i), agent: '${AGENT}', company: 'Acme ' + (i % 97) } }));`;
 
-function ourNode(name: string, credential: CredentialJson, options: Record<string, unknown>) {
-	return plivoNode(name, credential, addUserForContacts({ phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID }, options));
+function ourNode(name: string, credential: CredentialJson, options: IDataObject) {
+	return plivoNode(name, credential, addUserParameters({ options }));
 }
 
 /** n8n's HTTP Request node wired as a user would for the same call. */

@@ -33,7 +33,7 @@ const UNPACED = { maxRequestsPerSecond: 0, concurrency: 1 };
 
 function run(parameters: IDataObject, items: IDataObject[] = [{}], extra: Partial<RunOptions> = {}) {
 	return runNode({
-		parameters: { phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID, options: UNPACED, ...parameters } as RunOptions['parameters'],
+		parameters: { phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID, options: UNPACED, ...parameters },
 		items,
 		credentials: sim.credentials,
 		...extra,
@@ -350,7 +350,7 @@ describe('secrets', () => {
 			expect(everything).not.toContain(token);
 			expect(everything).not.toContain(encoded);
 		}
-		const thrownText = [inspect(thrown, { depth: 20, showHidden: true }), JSON.stringify(thrown), String(thrown.description)].join('\n');
+		const thrownText = [inspect(thrown, { depth: 20, showHidden: true }), JSON.stringify(thrown), JSON.stringify(thrown.description)].join('\n');
 		expect(thrownText).not.toContain(token);
 		expect(thrownText).not.toContain(encoded);
 	});

@@ -61,7 +61,7 @@ describe('the node sends what the official SDK sends', () => {
 		const fromSdk = await recordOne(() => sdk.phlo(DEMO_PHLO_ID).multiPartyCall(DEMO_NODE_ID)[method](AGENT, CALLER, role));
 		const fromNode = await node({ resource: 'multiPartyCall', operation, to: CALLER, role, triggerSource: AGENT });
 		expectSame(fromNode, fromSdk);
-		expect(fromNode.body).toBe(`{"action":"${fromSdk.json && (fromSdk.json as { action: string }).action}","to":"${CALLER}","role":"${role}","trigger_source":"${AGENT}"}`);
+		expect(fromNode.body).toBe(`{"action":"${(fromSdk.json as { action: string }).action}","to":"${CALLER}","role":"${role}","trigger_source":"${AGENT}"}`);
 	});
 
 	it('abortTransfer = sdk.abortTransfer', async () => {

@@ -13,7 +13,6 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeProperties,
-	type INodeType,
 	type INodeTypes,
 	type IRequestOptionsSimplified,
 	type IWorkflowExecuteAdditionalData,
@@ -94,7 +93,7 @@ const nodeTypes: INodeTypes = {
 	getByName: () => nodeType,
 	getByNameAndVersion: () => nodeType,
 	getKnownTypes: () => ({}),
-} as unknown as INodeTypes;
+};
 
 export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 

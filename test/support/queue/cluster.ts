@@ -40,8 +40,8 @@ export class N8nProcess {
 			stdio: ['ignore', 'pipe', 'pipe'],
 			detached: true,
 		});
-		child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk));
-		child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk));
+		child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
+		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
 		if (child.pid !== undefined) child.once('exit', stopOnExit(`kill -9 -${child.pid} 2>/dev/null`));
 		this.child = child;
 	}
