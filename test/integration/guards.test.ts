@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { StaticDataStore, type SentKeys } from '../../nodes/PlivoPhlo/storage/staticData';
+import { ProcessKeys, type SentKeys } from '../../nodes/PlivoPhlo/storage/inProcess';
+import { StaticDataStore } from '../../nodes/PlivoPhlo/storage/staticData';
 import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
 import { useMemoryProcessedData, type MemoryProcessedData } from '../support/processedData';
 import { runNode, runNodeExpectingError, type RunOptions } from '../support/runNode';
@@ -20,6 +21,7 @@ const addUser = (options: IDataObject): RunOptions['parameters'] =>
 describe('deduplication key', () => {
 	it('skips an item whose key was sent in this run or an earlier one, within the window', async () => {
 		const staticData: IDataObject = {};
+		const workflowId = 'wf-window';
 		const options = { deduplicationKey: '={{ $json.ticket }}' };
 		const first = await runNode({
 			parameters: addUser(options),
@@ -31,6 +33,7 @@ describe('deduplication key', () => {
 			],
 			credentials: sim.credentials,
 			staticData,
+			workflowId,
 		});
 		expect(first.output[0].map((item) => item.json)).toEqual([
 			{ api_id: expect.any(String), error: '' },
@@ -45,6 +48,7 @@ describe('deduplication key', () => {
 			items: [{ ticket: 'T-2', phone: '+14155551002' }, { ticket: 'T-3', phone: '+14155551005' }],
 			credentials: sim.credentials,
 			staticData,
+			workflowId,
 		});
 		expect(second.output[0].map((item) => item.json)).toEqual([
 			{ skipped: 'duplicate', key: 'T-2' },
@@ -55,14 +59,15 @@ describe('deduplication key', () => {
 
 	it('frees the key of an item that was refused or not sent, keeps the key of one left unknown', async () => {
 		const staticData: IDataObject = {};
+		const workflowId = 'wf-frees';
 		const parameters = addUser({ deduplicationKey: '={{ $json.ticket }}', timeout: 300 });
 		const items = [
 			{ ticket: 'refused', phone: faultNumber('0400') },
 			{ ticket: 'unknown', phone: faultNumber('0408') },
 			{ ticket: 'invalid', phone: 'nobody' },
 		];
-		await runNode({ parameters, items, credentials: sim.credentials, staticData, onError: 'continueRegularOutput' });
-		const again = await runNode({ parameters, items, credentials: sim.credentials, staticData, onError: 'continueRegularOutput' });
+		await runNode({ parameters, items, credentials: sim.credentials, staticData, workflowId, onError: 'continueRegularOutput' });
+		const again = await runNode({ parameters, items, credentials: sim.credentials, staticData, workflowId, onError: 'continueRegularOutput' });
 		expect(again.output[0][0].json).toMatchObject({ details: { outcome: 'rejected' } });
 		expect(again.output[0][1].json).toEqual({ skipped: 'duplicate', key: 'unknown' });
 		expect(again.output[0][2].json).toMatchObject({ details: { outcome: 'not_sent', field: 'to' } });
@@ -73,17 +78,18 @@ describe('deduplication key', () => {
 	it('forgets keys older than the window', async () => {
 		let now = 0;
 		const sent: SentKeys = {};
-		const first = new StaticDataStore(sent, 10, () => now);
+		const first = new StaticDataStore(sent, new ProcessKeys(), 10, () => now);
 		expect(await first.claim('a')).toBe(true);
 		expect(await first.claim('a')).toBe(false);
 		now = 10 * 60_000 + 1;
-		const later = new StaticDataStore(sent, 10, () => now);
+		const later = new StaticDataStore(sent, new ProcessKeys(), 10, () => now);
 		expect(sent).toEqual({});
 		expect(await later.claim('a')).toBe(true);
 	});
 });
 
 describe('deduplication key in the shared database store', () => {
+	const WORKFLOW = 'wf-shared';
 	let store: MemoryProcessedData;
 	beforeEach(async () => {
 		store = await useMemoryProcessedData();
@@ -93,7 +99,7 @@ describe('deduplication key in the shared database store', () => {
 
 	it("records keys in n8n's store, not in static data, so another process skips them", async () => {
 		const firstProcess: IDataObject = {};
-		const first = await runNode({
+		const first = await runNode({ workflowId: WORKFLOW,
 			parameters: shared(),
 			items: [{ ticket: 'T-1', phone: '+14155551001' }, { ticket: 'T-1', phone: '+14155551002' }],
 			credentials: sim.credentials,
@@ -104,9 +110,9 @@ describe('deduplication key in the shared database store', () => {
 			{ skipped: 'duplicate', key: 'T-1' },
 		]);
 		expect(firstProcess).toEqual({});
-		expect(store.has('wf-1', 'plivo-phlo-node', 'T-1')).toBe(true);
+		expect(store.has(WORKFLOW, 'plivo-phlo-node', 'T-1')).toBe(true);
 
-		const secondProcess = await runNode({
+		const secondProcess = await runNode({ workflowId: WORKFLOW,
 			parameters: shared(),
 			items: [{ ticket: 'T-1', phone: '+14155551001' }, { ticket: 'T-2', phone: '+14155551003' }],
 			credentials: sim.credentials,
@@ -125,9 +131,9 @@ describe('deduplication key in the shared database store', () => {
 			{ ticket: 'refused', phone: faultNumber('0400') },
 			{ ticket: 'unknown', phone: faultNumber('0408') },
 		];
-		await runNode({ parameters, items, credentials: sim.credentials, onError: 'continueRegularOutput' });
-		expect(store.has('wf-1', 'plivo-phlo-node', 'refused')).toBe(false);
-		const again = await runNode({ parameters, items, credentials: sim.credentials, onError: 'continueRegularOutput' });
+		await runNode({ workflowId: WORKFLOW, parameters, items, credentials: sim.credentials, onError: 'continueRegularOutput' });
+		expect(store.has(WORKFLOW, 'plivo-phlo-node', 'refused')).toBe(false);
+		const again = await runNode({ workflowId: WORKFLOW, parameters, items, credentials: sim.credentials, onError: 'continueRegularOutput' });
 		expect(again.output[0][0].json).toMatchObject({ details: { outcome: 'rejected' } });
 		expect(again.output[0][1].json).toEqual({ skipped: 'duplicate', key: 'unknown' });
 		expect(sim.count({ to: faultNumber('0400') })).toBe(2);
@@ -137,18 +143,18 @@ describe('deduplication key in the shared database store', () => {
 	it("writes a key again after Plivo's answer, restoring it when another execution's write dropped it", async () => {
 		// Another execution read the list before this node's write and writes it back while Plivo answers.
 		const unsubscribe = sim.onRequest(() => store.lists.clear());
-		await runNode({
+		await runNode({ workflowId: WORKFLOW,
 			parameters: shared({ concurrency: 1 }),
 			items: [{ ticket: 'T-9', phone: '+14155551009' }],
 			credentials: sim.credentials,
 		});
 		unsubscribe();
-		expect(store.has('wf-1', 'plivo-phlo-node', 'T-9')).toBe(true);
+		expect(store.has(WORKFLOW, 'plivo-phlo-node', 'T-9')).toBe(true);
 	});
 
 	it('does not race its own items: concurrent items with one key send once', async () => {
 		store.beforeWrite = () => new Promise((done) => setTimeout(done, 20));
-		const { output } = await runNode({
+		const { output } = await runNode({ workflowId: WORKFLOW,
 			parameters: shared({ concurrency: 4 }),
 			items: [1, 2, 3, 4].map((n) => ({ ticket: 'same', phone: `+1415555100${n}` })),
 			credentials: sim.credentials,
@@ -160,13 +166,13 @@ describe('deduplication key in the shared database store', () => {
 	it('keys an item without a key by its place in the execution, so running the execution again skips what was sent', async () => {
 		const parameters = addUser({ deduplicationStore: 'n8nDatabase' });
 		const items = [{ phone: '+14155551011' }, { phone: '+14155551012' }];
-		await runNode({ parameters, items: items.slice(0, 1), credentials: sim.credentials, executionId: '41' });
-		const again = await runNode({ parameters, items, credentials: sim.credentials, executionId: '41' });
+		await runNode({ workflowId: WORKFLOW, parameters, items: items.slice(0, 1), credentials: sim.credentials, executionId: '41' });
+		const again = await runNode({ workflowId: WORKFLOW, parameters, items, credentials: sim.credentials, executionId: '41' });
 		expect(again.output[0].map((item) => item.json)).toEqual([
 			{ skipped: 'duplicate', key: 'execution:41:plivo-phlo-node:0:0' },
 			{ api_id: expect.any(String), error: '' },
 		]);
-		const otherExecution = await runNode({ parameters, items, credentials: sim.credentials, executionId: '42' });
+		const otherExecution = await runNode({ workflowId: WORKFLOW, parameters, items, credentials: sim.credentials, executionId: '42' });
 		expect(otherExecution.output[0].every((item) => item.json.error === '')).toBe(true);
 		expect(sim.count({ to: '+14155551011' })).toBe(2);
 		expect(sim.count({ to: '+14155551012' })).toBe(2);
@@ -174,7 +180,7 @@ describe('deduplication key in the shared database store', () => {
 
 	it('sends nothing when the store cannot be written, and says so', async () => {
 		store.failWith = new Error('connect ECONNREFUSED 127.0.0.1:5432');
-		const { output } = await runNode({
+		const { output } = await runNode({ workflowId: WORKFLOW,
 			parameters: shared(),
 			items: [{ ticket: 'T-5', phone: '+14155551005' }],
 			credentials: sim.credentials,

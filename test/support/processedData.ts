@@ -19,7 +19,11 @@ import type {
 export class MemoryProcessedData implements IDataDeduplicator {
 	readonly lists = new Map<string, string[]>();
 	beforeWrite: (() => Promise<void> | void) | undefined;
+	/** Runs once a write has landed: where another process's late write can drop what was just written. */
+	afterWrite: (() => void) | undefined;
 	failWith: Error | undefined;
+	/** Every key recorded, when, and whether it was new to the list. */
+	readonly writes: Array<{ key: string; added: boolean; at: number }> = [];
 
 	private static listKey(scope: DeduplicationScope, context: ICheckProcessedContextData): string {
 		return `${context.workflow.id}|${scope === 'node' ? `n:${context.node?.id ?? ''}` : ''}`;
@@ -39,6 +43,7 @@ export class MemoryProcessedData implements IDataDeduplicator {
 		update(list);
 		await this.beforeWrite?.();
 		this.lists.set(listKey, list);
+		this.afterWrite?.();
 	}
 
 	async checkProcessedAndRecord(
@@ -60,6 +65,8 @@ export class MemoryProcessedData implements IDataDeduplicator {
 			}
 			if (options.maxEntries) list.splice(0, Math.max(0, list.length - options.maxEntries));
 		});
+		const at = Date.now();
+		for (const item of items) this.writes.push({ key: String(item), added: output.new.includes(item), at });
 		return output;
 	}
 
@@ -91,6 +98,8 @@ export async function useMemoryProcessedData(): Promise<MemoryProcessedData> {
 	}
 	installed.lists.clear();
 	installed.beforeWrite = undefined;
+	installed.afterWrite = undefined;
 	installed.failWith = undefined;
+	installed.writes.length = 0;
 	return installed;
 }

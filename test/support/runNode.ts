@@ -105,6 +105,11 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** The workflow's static data; pass the same object to several runs to keep what the node stores. */
 	staticData?: IDataObject;
+	/**
+	 * The workflow's id. Runs of the same workflow share what the node keeps for the n8n process (its
+	 * claimed keys); without one, each run is a workflow of its own.
+	 */
+	workflowId?: string;
 	/** `n8n-nodes-plivo-phlo.plivoPhloTool` when an AI agent runs the node as a tool. */
 	nodeTypeName?: string;
 	/** The execution's id (default `1`): the same id twice is n8n running one execution again. */
@@ -116,6 +121,8 @@ export interface RunResult {
 	/** How many times the node asked n8n for the decrypted credential. */
 	credentialLoads: number;
 }
+
+let workflowCount = 0;
 
 /** Runs the node's real `execute` in n8n-core's ExecuteContext, with n8n's own HTTP helpers. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
@@ -132,7 +139,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		onError: options.onError ?? 'stopWorkflow',
 	};
 	const workflow = new Workflow({
-		id: 'wf-1',
+		id: options.workflowId ?? `wf-${++workflowCount}`,
 		name: 'test',
 		nodes: [node],
 		connections: {},

@@ -1,12 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { OPTION_DEFAULTS } from '../helpers/defaults';
 import type { Audience } from '../helpers/nodeErrors';
 import { createParameterReader, isParameterSet, type ItemParameters } from '../helpers/parameters';
 import { parseNumberOption } from '../helpers/validation';
+import { processKeysOf, type SentKeys } from '../storage/inProcess';
 import { N8nDatabaseStore } from '../storage/n8nDatabase';
-import type { SentKeyStore } from '../storage/sentKeyStore';
-import { StaticDataStore, type SentKeys } from '../storage/staticData';
+import { StaticDataStore } from '../storage/staticData';
 import { PhloTransport } from '../transport';
 import type { PhloOperation } from './node.type';
 import { createItemSender, type Deduplication } from './sendItem';
@@ -17,6 +17,8 @@ export interface Run {
 	/** As an AI agent's tool the node answers in short messages. */
 	audience: Audience;
 	sendItem(itemIndex: number): Promise<INodeExecutionData>;
+	/** Ends the run's share of what this process holds for every execution (pacing, claimed keys). */
+	close(): void;
 }
 
 const STATIC_DATA_KEY = 'plivoPhloSentKeys';
@@ -31,12 +33,15 @@ const userKeyOf = (parameters: ItemParameters): string =>
  * job once) skips what the first attempt sent.
  */
 function openDeduplication(context: IExecuteFunctions, settings: ItemParameters): Deduplication | undefined {
+	const node = context.getNode();
+	const scope = `${context.getWorkflow().id}:${node.id}`;
+	const hasUserKey = isParameterSet(node.parameters, 'options.deduplicationKey');
 	if (settings('options.deduplicationStore', OPTION_DEFAULTS.deduplicationStore) === 'n8nDatabase') {
-		const place = `execution:${context.getExecutionId()}:${context.getNode().id}:${context.getWorkflowDataProxy(0).$runIndex}`;
-		const store: SentKeyStore = new N8nDatabaseStore(context.helpers);
+		const place = `execution:${context.getExecutionId()}:${node.id}:${context.getWorkflowDataProxy(0).$runIndex}`;
+		const store = new N8nDatabaseStore(context.helpers, scope, async (ms) => await sleep(ms), hasUserKey);
 		return { store, keyOf: (itemIndex, parameters) => userKeyOf(parameters) || `${place}:${itemIndex}` };
 	}
-	if (!isParameterSet(context.getNode().parameters, 'options.deduplicationKey')) return undefined;
+	if (!hasUserKey) return undefined;
 	const minutes = parseNumberOption(
 		'deduplicationWindowMinutes',
 		settings('options.deduplicationWindowMinutes', OPTION_DEFAULTS.deduplicationWindowMinutes),
@@ -44,7 +49,8 @@ function openDeduplication(context: IExecuteFunctions, settings: ItemParameters)
 	);
 	const staticData = context.getWorkflowStaticData('node');
 	const sent = (staticData[STATIC_DATA_KEY] ??= {}) as SentKeys;
-	return { store: new StaticDataStore(sent, minutes, () => Date.now()), keyOf: (_, parameters) => userKeyOf(parameters) };
+	const store = new StaticDataStore(sent, processKeysOf(scope), minutes, () => Date.now());
+	return { store, keyOf: (_, parameters) => userKeyOf(parameters) };
 }
 
 async function open(context: IExecuteFunctions, operation: PhloOperation, audience: Audience): Promise<Run> {
@@ -59,7 +65,11 @@ async function open(context: IExecuteFunctions, operation: PhloOperation, audien
 	const deduplication = openDeduplication(context, settings);
 	const transport = await PhloTransport.open(context, requestsPerSecond);
 	const sendItem = createItemSender(context, operation, { parametersOf, transport, deduplication });
-	return { concurrency: Math.floor(concurrency), audience, sendItem };
+	const close = () => {
+		transport.close();
+		deduplication?.store.close();
+	};
+	return { concurrency: Math.floor(concurrency), audience, sendItem, close };
 }
 
 /**
@@ -70,6 +80,6 @@ async function open(context: IExecuteFunctions, operation: PhloOperation, audien
 export async function openRun(context: IExecuteFunctions, operation: PhloOperation): Promise<Run> {
 	const audience: Audience = context.getNode().type.endsWith('Tool') ? 'tool' : 'person';
 	return await open(context, operation, audience).catch(
-		(error: unknown): Run => ({ concurrency: 1, audience, sendItem: async () => await Promise.reject(error) }),
+		(error: unknown): Run => ({ concurrency: 1, audience, sendItem: async () => await Promise.reject(error), close: () => undefined }),
 	);
 }

@@ -44,7 +44,11 @@ export async function router(this: IExecuteFunctions, continueOnFail: boolean): 
 			else if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error: nodeError };
 		}
 	};
-	await runPool(count, run.concurrency, sendItem, () => cancelled() || (firstFailure !== undefined && !continueOnFail));
+	try {
+		await runPool(count, run.concurrency, sendItem, () => cancelled() || (firstFailure !== undefined && !continueOnFail));
+	} finally {
+		run.close();
+	}
 
 	if (cancelled()) throw new NodeOperationError(node, 'The execution was cancelled before every item was sent');
 	if (firstFailure) throw firstFailure.error;

@@ -1,9 +1,14 @@
 import type { DeduplicationHelperFunctions, ICheckProcessedOptions } from 'n8n-workflow';
 
 import { SHARED_STORE_MAX_KEYS } from '../helpers/defaults';
+import { inTurn } from './inProcess';
 import type { SentKeyStore } from './sentKeyStore';
 
 const ENTRIES: ICheckProcessedOptions = { mode: 'entries', maxEntries: SHARED_STORE_MAX_KEYS };
+
+/** How long after writing a claim it is read back, and how often at most: long enough for another process's write in flight to land. */
+export const CONFIRM_AFTER_MS = 100;
+const CONFIRM_ROUNDS = 5;
 
 type ProcessedDataHelpers = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed'>;
 
@@ -12,31 +17,43 @@ type ProcessedDataHelpers = Pick<DeduplicationHelperFunctions, 'checkProcessedAn
  * main and every worker in queue mode, and written before each request rather than when the
  * execution ends, so an execution that dies midway has recorded what it sent.
  *
- * n8n keeps one list per node and rewrites it on every change. This node's own writes are made
- * one at a time; another execution writing in the same moment can still overwrite the list, so a
- * kept key is written again once Plivo has answered, which restores it if it was dropped.
+ * n8n keeps one list per node and rewrites it whole on every change. Within this process every
+ * execution's writes take their turn one at a time. Another process (a queue-mode worker) writing in
+ * the same moment can still overwrite the list and drop a key: a claimed key is therefore read back
+ * (by writing it again) after a moment, and written again until it holds, before its request is sent;
+ * a kept key is written again once Plivo has answered.
  */
 export class N8nDatabaseStore implements SentKeyStore {
-	private queue: Promise<unknown> = Promise.resolve();
+	constructor(
+		private readonly helpers: ProcessedDataHelpers,
+		private readonly scope: string,
+		private readonly pause: (ms: number) => Promise<void>,
+		/** Read claims back: for keys other executions may also claim (a user's key), not for keys only this run uses. */
+		private readonly confirm: boolean,
+	) {}
 
-	constructor(private readonly helpers: ProcessedDataHelpers) {}
-
-	private inTurn<T>(task: () => Promise<T>): Promise<T> {
-		const result = this.queue.then(task, task);
-		this.queue = result.catch(() => undefined);
-		return result;
-	}
-
-	async claim(key: string): Promise<boolean> {
-		const { new: added } = await this.inTurn(() => this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
+	/** Writes the key; true when it was not in the list. */
+	private async record(key: string): Promise<boolean> {
+		const { new: added } = await inTurn(this.scope, async () => await this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
 		return added.length > 0;
 	}
 
+	async claim(key: string): Promise<boolean> {
+		if (!(await this.record(key))) return false;
+		for (let round = 0; this.confirm && round < CONFIRM_ROUNDS; round++) {
+			await this.pause(CONFIRM_AFTER_MS);
+			if (!(await this.record(key))) break;
+		}
+		return true;
+	}
+
 	async keep(key: string): Promise<void> {
-		await this.inTurn(() => this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
+		await this.record(key);
 	}
 
 	async release(key: string): Promise<void> {
-		await this.inTurn(() => this.helpers.removeProcessed([key], 'node', ENTRIES));
+		await inTurn(this.scope, async () => await this.helpers.removeProcessed([key], 'node', ENTRIES));
 	}
+
+	close(): void {}
 }

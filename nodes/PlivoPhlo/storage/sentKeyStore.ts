@@ -10,4 +10,6 @@ export interface SentKeyStore {
 	keep(key: string): Promise<void>;
 	/** Nothing reached Plivo, or Plivo refused: the key is free for a later item. */
 	release(key: string): Promise<void>;
+	/** The run is over. */
+	close(): void;
 }

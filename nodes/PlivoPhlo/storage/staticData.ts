@@ -1,31 +1,31 @@
+import type { ProcessKeys, SentKeys } from './inProcess';
 import type { SentKeyStore } from './sentKeyStore';
 
-/** The record kept in the workflow's static data: a plain object of key → time claimed (ms). */
-export type SentKeys = Record<string, number>;
-
 /**
- * Keys in the workflow's static data, for n8n in one process: n8n saves it when a production
- * execution ends. A key blocks its duplicates for `windowMinutes`, then it is forgotten.
+ * Keys in the workflow's static data, for n8n in one process. n8n saves static data when a production
+ * execution ends; what executions running at the same time have claimed is known at once through the
+ * process's shared keys. A key blocks its duplicates for `windowMinutes`, then it is forgotten.
  */
 export class StaticDataStore implements SentKeyStore {
 	private readonly windowMs: number;
 
+	private readonly detach: () => void;
+
 	constructor(
 		private readonly sent: SentKeys,
+		private readonly inProcess: ProcessKeys,
 		windowMinutes: number,
 		private readonly now: () => number,
 	) {
 		this.windowMs = windowMinutes * 60_000;
-		const oldest = this.now() - this.windowMs;
-		for (const [key, at] of Object.entries(sent)) {
-			if (typeof at !== 'number' || at < oldest) delete sent[key];
-		}
+		this.detach = inProcess.attach(sent, this.now() - this.windowMs);
 	}
 
+	/** `sent` holds every key this process knows of: attached, it receives every claim made while it is open. */
 	async claim(key: string): Promise<boolean> {
 		const at = this.sent[key];
 		if (at !== undefined && at >= this.now() - this.windowMs) return false;
-		this.sent[key] = this.now();
+		this.inProcess.claim(key, this.now());
 		return true;
 	}
 
@@ -33,6 +33,10 @@ export class StaticDataStore implements SentKeyStore {
 	async keep(): Promise<void> {}
 
 	async release(key: string): Promise<void> {
-		delete this.sent[key];
+		this.inProcess.release(key);
+	}
+
+	close(): void {
+		this.detach();
 	}
 }

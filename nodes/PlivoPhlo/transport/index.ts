@@ -3,10 +3,11 @@ import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpReques
 
 import { resolveBaseUrl } from '../helpers/baseUrl';
 import { CREDENTIAL_TYPE } from '../helpers/defaults';
-import { RateLimiter } from '../helpers/limiter';
 import { networkErrorCode, networkFailure, neverReachedPlivo } from '../helpers/networkErrors';
+import type { PacerLease } from '../helpers/pacer';
 import type { PhloAccount, PhloRequest } from '../helpers/requests';
 import { interpretAnswer, retryAfterMs, type HttpAnswer } from '../helpers/responses';
+import { pacerFor } from './pacing';
 
 type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 const workflowHelpers = n8nWorkflow as unknown as { sleep: AbortableSleep; sleepWithAbort?: AbortableSleep };
@@ -31,24 +32,17 @@ export interface SendOptions {
 /**
  * The only place that talks to Plivo. It loads the credential once per execution and hands it to
  * n8n's `httpRequestWithAuthentication` with every request, so n8n still applies the credential
- * (its `authenticate` and its checks) without decrypting it again for every item.
+ * (its `authenticate` and its checks) without decrypting it again for every item. Requests are paced
+ * with every other execution of this process that sends for the same account.
  */
 export class PhloTransport {
-	/** Shared by every request of the execution, so one 429 slows them all down. */
-	private readonly limiter: RateLimiter;
-
 	private constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly credentials: ICredentialsDecrypted,
 		private readonly baseUrl: string,
 		readonly account: PhloAccount,
-		requestsPerSecond: number,
-	) {
-		this.limiter = new RateLimiter(requestsPerSecond, {
-			now: () => Date.now(),
-			sleep: async (ms) => await this.pause(ms),
-		});
-	}
+		private readonly pace: PacerLease,
+	) {}
 
 	static async open(context: IExecuteFunctions, requestsPerSecond: number): Promise<PhloTransport> {
 		const data = await context.getCredentials(CREDENTIAL_TYPE);
@@ -60,18 +54,25 @@ export class PhloTransport {
 			data,
 		};
 		const authId = typeof data.authId === 'string' ? data.authId.trim() : '';
-		return new PhloTransport(context, credentials, resolveBaseUrl(data.baseUrl), { authId }, requestsPerSecond);
+		const baseUrl = resolveBaseUrl(data.baseUrl);
+		const pace = pacerFor(baseUrl, authId).join(requestsPerSecond);
+		return new PhloTransport(context, credentials, baseUrl, { authId }, pace);
+	}
+
+	/** The run is over: its rate no longer paces the account's other executions. */
+	close(): void {
+		this.pace.leave();
 	}
 
 	/**
-	 * Sends one request, paced by the limiter. Retried only where Plivo cannot have acted: a 429 (after
+	 * Sends one request, paced with the account's other requests. Retried only where Plivo cannot have acted: a 429 (after
 	 * `Retry-After`) and an error raised before the request was written.
 	 */
 	async send(request: PhloRequest, { itemIndex, timeout }: SendOptions): Promise<IDataObject> {
 		let rateLimited = 0;
 		let notSent = 0;
 		for (;;) {
-			await this.limiter.acquire();
+			await this.pace.acquire(this.context.getExecutionCancelSignal());
 			let answer: HttpAnswer;
 			try {
 				answer = await this.exchange(request, timeout);
@@ -87,7 +88,7 @@ export class PhloTransport {
 				const wait = retryAfterMs(answer.headers, Date.now()) ?? 1_000 * 2 ** rateLimited;
 				if (wait <= MAX_RETRY_AFTER_MS) {
 					rateLimited++;
-					this.limiter.backOff(Date.now() + wait);
+					this.pace.backOff(Date.now() + wait);
 					continue;
 				}
 			}

@@ -1,0 +1,117 @@
+/** Time as the pacer sees it; production passes the real clock, tests a controlled one. */
+export interface Clock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+/** The slowest the pacer goes after repeated 429s: one request every ten seconds. */
+export const MIN_REQUESTS_PER_SECOND = 0.1;
+
+/** While it waits, the pacer looks again this often, so that a user leaving or a 429 takes effect promptly. */
+const RECHECK_MS = 250;
+
+/** One run's use of a pacer: its requested rate counts while it is joined. */
+export interface PacerLease {
+	/** Resolves when a request may start; rejects, giving its turn to the next, if `signal` aborts first. */
+	acquire(signal?: AbortSignal): Promise<void>;
+	/** Plivo answered 429: nobody starts before `until`, and the pace halves while the pacer stays in use. */
+	backOff(until: number): void;
+	/** The run is over: its rate stops counting. */
+	leave(): void;
+}
+
+interface Waiter {
+	start(): void;
+}
+
+/**
+ * Paces the requests of every run that shares it: they start one at a time, in the order they asked,
+ * evenly spaced at the slowest rate any joined run asked for (0 means no limit), and none while Plivo
+ * has asked to wait. Unused time is not banked: after a quiet spell the next request goes at once.
+ */
+export class Pacer {
+	private readonly rates = new Map<symbol, number>();
+
+	private readonly waiting: Waiter[] = [];
+
+	private lastStart = Number.NEGATIVE_INFINITY;
+
+	private pausedUntil = 0;
+
+	private slowdown = 1;
+
+	private pumping = false;
+
+	constructor(private readonly clock: Clock) {}
+
+	/** Requests per second now: the slowest joined rate, slowed after 429s; 0 when nobody limits. */
+	get rate(): number {
+		const limited = [...this.rates.values()].filter((rate) => rate > 0);
+		if (limited.length === 0) return 0;
+		return Math.max(MIN_REQUESTS_PER_SECOND, Math.min(...limited) / this.slowdown);
+	}
+
+	join(requestsPerSecond: number): PacerLease {
+		const lease = Symbol('run');
+		this.rates.set(lease, requestsPerSecond);
+		return {
+			acquire: async (signal) => await this.acquire(signal),
+			backOff: (until) => {
+				this.pausedUntil = Math.max(this.pausedUntil, until);
+				this.slowdown *= 2;
+			},
+			leave: () => {
+				this.rates.delete(lease);
+				if (this.rates.size === 0) this.slowdown = 1;
+			},
+		};
+	}
+
+	private earliestStart(): number {
+		const rate = this.rate;
+		return Math.max(this.pausedUntil, rate > 0 ? this.lastStart + 1000 / rate : this.pausedUntil);
+	}
+
+	private async acquire(signal?: AbortSignal): Promise<void> {
+		if (signal?.aborted) throw new Error('The execution was cancelled');
+		if (this.waiting.length === 0 && this.clock.now() >= this.earliestStart()) {
+			this.lastStart = this.clock.now();
+			return;
+		}
+		await new Promise<void>((resolve, reject) => {
+			const cancel = () => {
+				const place = this.waiting.indexOf(waiter);
+				if (place >= 0) this.waiting.splice(place, 1);
+				reject(new Error('The execution was cancelled'));
+			};
+			const waiter: Waiter = {
+				start: () => {
+					signal?.removeEventListener('abort', cancel);
+					resolve();
+				},
+			};
+			signal?.addEventListener('abort', cancel, { once: true });
+			this.waiting.push(waiter);
+			void this.pump();
+		});
+	}
+
+	/** Starts the waiting requests one by one, each at its time; only one pump runs at a time. */
+	private async pump(): Promise<void> {
+		if (this.pumping) return;
+		this.pumping = true;
+		try {
+			while (this.waiting.length > 0) {
+				const wait = this.earliestStart() - this.clock.now();
+				if (wait > 0) {
+					await this.clock.sleep(Math.min(wait, RECHECK_MS));
+					continue;
+				}
+				this.lastStart = this.clock.now();
+				this.waiting.shift()?.start();
+			}
+		} finally {
+			this.pumping = false;
+		}
+	}
+}

@@ -1,0 +1,167 @@
+import { MIN_REQUESTS_PER_SECOND, Pacer, type Clock } from '../../nodes/PlivoPhlo/helpers/pacer';
+
+/**
+ * A clock that moves only when someone sleeps: every wait is recorded, nothing depends on real time.
+ * Time moves on in a later turn of the event loop, after everything already started has seen it.
+ */
+class ManualClock implements Clock {
+	time = 1_000_000;
+
+	readonly sleeps: number[] = [];
+
+	now(): number {
+		return this.time;
+	}
+
+	async sleep(ms: number): Promise<void> {
+		this.sleeps.push(ms);
+		await new Promise((resolve) => setImmediate(resolve));
+		this.time += ms;
+	}
+
+	get slept(): number {
+		return this.sleeps.reduce((sum, ms) => sum + ms, 0);
+	}
+}
+
+function setUp(...rates: number[]) {
+	const clock = new ManualClock();
+	const pacer = new Pacer(clock);
+	const runs = rates.map((rate) => pacer.join(rate));
+	const begin = clock.now();
+	/** When each request started, relative to the start of the test. */
+	const started = async (...requests: Array<Promise<void>>): Promise<number[]> => {
+		const times: number[] = [];
+		await Promise.all(requests.map(async (request, index) => request.then(() => (times[index] = clock.now() - begin))));
+		return times;
+	};
+	return { clock, pacer, runs, started };
+}
+
+async function oneByOne(acquire: () => Promise<void>, clock: ManualClock, count: number): Promise<number[]> {
+	const starts: number[] = [];
+	for (let i = 0; i < count; i++) {
+		await acquire();
+		starts.push(clock.now());
+	}
+	return starts.map((time) => time - starts[0]);
+}
+
+describe('Pacer, for one run', () => {
+	it('spaces requests evenly at the set rate', async () => {
+		const { clock, runs } = setUp(4);
+		expect(await oneByOne(() => runs[0].acquire(), clock, 5)).toEqual([0, 250, 500, 750, 1000]);
+	});
+
+	it('holds 300 requests at 60/s to 5 seconds, within one interval', async () => {
+		const { clock, runs } = setUp(60);
+		const starts = await oneByOne(() => runs[0].acquire(), clock, 301);
+		expect(starts[300]).toBeCloseTo(5000, 6);
+	});
+
+	it('does not wait when the rate is off (0)', async () => {
+		const { clock, runs } = setUp(0);
+		await oneByOne(() => runs[0].acquire(), clock, 100);
+		expect(clock.sleeps).toEqual([]);
+	});
+
+	it('does not bank unused time: a request after a quiet spell goes at once, the next one waits', async () => {
+		const { clock, runs } = setUp(2);
+		await runs[0].acquire();
+		clock.time += 10_000;
+		await runs[0].acquire();
+		await runs[0].acquire();
+		expect(clock.sleeps).toEqual([250, 250]);
+	});
+
+	it('starts concurrent callers in call order, one interval apart', async () => {
+		const { runs, started } = setUp(10);
+		expect(await started(runs[0].acquire(), runs[0].acquire(), runs[0].acquire())).toEqual([0, 100, 200]);
+	});
+
+	it('after a 429 holds everyone until Retry-After and halves the rate', async () => {
+		const { clock, pacer, runs } = setUp(8);
+		await runs[0].acquire();
+		runs[0].backOff(clock.now() + 3000);
+		expect(pacer.rate).toBe(4);
+		const before = clock.now();
+		await runs[0].acquire();
+		expect(clock.now() - before).toBe(3000);
+		await runs[0].acquire();
+		expect(clock.now() - before).toBe(3250);
+	});
+
+	it('with the rate off, a 429 still pauses everyone but sets no rate', async () => {
+		const { clock, pacer, runs } = setUp(0);
+		runs[0].backOff(clock.now() + 1500);
+		await runs[0].acquire();
+		await runs[0].acquire();
+		expect(clock.slept).toBe(1500);
+		expect(pacer.rate).toBe(0);
+	});
+
+	it('never slows below the floor', () => {
+		const { pacer, runs } = setUp(1);
+		for (let i = 0; i < 20; i++) runs[0].backOff(0);
+		expect(pacer.rate).toBe(MIN_REQUESTS_PER_SECOND);
+	});
+});
+
+describe('Pacer, shared by runs (executions) of one account', () => {
+	it('paces the requests of every run together, in the order they asked', async () => {
+		const { runs, started } = setUp(2, 2);
+		const [a, b] = runs;
+		expect(await started(a.acquire(), b.acquire(), a.acquire(), b.acquire())).toEqual([0, 500, 1000, 1500]);
+	});
+
+	it('goes at the slowest rate any run asked for, and speeds up when that run leaves', async () => {
+		const { clock, pacer, runs } = setUp(10, 2);
+		const [fast, slow] = runs;
+		expect(pacer.rate).toBe(2);
+		expect(await oneByOne(() => fast.acquire(), clock, 3)).toEqual([0, 500, 1000]);
+		slow.leave();
+		expect(pacer.rate).toBe(10);
+		const before = clock.now();
+		await fast.acquire();
+		expect(clock.now() - before).toBe(100);
+	});
+
+	it("a run without a limit is paced by the others' limit", async () => {
+		const { runs, started } = setUp(0, 4);
+		expect(await started(runs[0].acquire(), runs[0].acquire(), runs[0].acquire())).toEqual([0, 250, 500]);
+	});
+
+	it("one run's 429 pauses the others, and the slowdown ends once every run has left", async () => {
+		const { clock, pacer, runs, started } = setUp(4, 4);
+		const [a, b] = runs;
+		await a.acquire();
+		a.backOff(clock.now() + 2000);
+		expect(await started(b.acquire(), b.acquire())).toEqual([2000, 2500]);
+		expect(pacer.rate).toBe(2);
+		a.leave();
+		expect(pacer.rate).toBe(2);
+		b.leave();
+		const next = pacer.join(4);
+		expect(pacer.rate).toBe(4);
+		next.leave();
+	});
+
+	it('a cancelled request gives its turn to the next one', async () => {
+		const { runs, started } = setUp(1, 1);
+		const [a, b] = runs;
+		const cancel = new AbortController();
+		const first = a.acquire();
+		const cancelled = a.acquire(cancel.signal);
+		const next = b.acquire();
+		cancel.abort();
+		await expect(cancelled).rejects.toThrow('The execution was cancelled');
+		expect(await started(first, next)).toEqual([0, 1000]);
+	});
+
+	it('refuses at once a request whose execution is already cancelled', async () => {
+		const { runs } = setUp(1);
+		const cancel = new AbortController();
+		cancel.abort();
+		await expect(runs[0].acquire(cancel.signal)).rejects.toThrow('The execution was cancelled');
+	});
+});
