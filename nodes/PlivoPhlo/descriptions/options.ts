@@ -39,7 +39,7 @@ export const optionsField: INodeProperties = {
 			typeOptions: { minValue: 1, numberPrecision: 0 },
 			default: concurrency,
 			description:
-				'How many requests may wait for Plivo at the same time. Output order never changes. Raise it with Max Requests per Second when Plivo answers slowly.',
+				"How many of this execution's requests may wait for Plivo at the same time. Output order never changes. Raise it with Max Requests per Second when Plivo answers slowly.",
 		},
 		{
 			displayName: 'Deduplication Key',
@@ -59,7 +59,7 @@ export const optionsField: INodeProperties = {
 					name: 'Workflow Static Data',
 					value: 'staticData',
 					description:
-						'Kept with the workflow and saved when a production execution ends. For n8n in one process (regular mode).',
+						'Kept with the workflow, saved when a production execution ends; executions running at the same time see each other at once. For n8n in one process (regular mode).',
 				},
 				{
 					name: 'Shared Database (Main and Workers)',
@@ -84,7 +84,7 @@ export const optionsField: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: maxRequestsPerSecond,
 			description:
-				"Requests are spaced evenly to stay under this rate; 0 turns the limit off. The default suits a Plivo account's default limit of 2 new calls per second; raise it only if Plivo raised yours.",
+				"Requests are spaced evenly to stay under this rate, counting every execution in this n8n process that uses the same Plivo account (the slowest rate set wins); 0 turns the limit off. The default suits Plivo's default limit of 2 new calls per second. In queue mode each worker paces on its own: set the account's limit divided by the number of workers.",
 		},
 		{
 			displayName: 'Timeout',
