@@ -16,6 +16,7 @@ const FOR_DOCS: Array<{ from: string; to: string; scale: number }> = [
 	{ from: 'workflow', to: 'workflow', scale: 0.8 },
 	{ from: 'panel-add-user-filled', to: 'panel', scale: 0.8 },
 	{ from: 'credential-new', to: 'credential', scale: 0.6 },
+	{ from: 'agent-workflow', to: 'agent-workflow', scale: 0.8 },
 ];
 const MAX_BYTES = 150_000;
 

@@ -103,7 +103,7 @@ export async function startEditor(setup: {
 		const screenshot = async (name: string, selector?: string, padding = 0): Promise<string> => {
 			const path = join(SCREENSHOT_DIR, `${name}.png`);
 			if (!selector) {
-				await page.screenshot({ path });
+				await page.screenshot({ path, animations: 'disabled' });
 				return path;
 			}
 			// The union of every match, so that one picture can frame several canvas nodes.
@@ -115,7 +115,7 @@ export async function startEditor(setup: {
 			const top = Math.max(0, Math.min(...boxes.map((box) => box.top)) - padding);
 			const right = Math.max(...boxes.map((box) => box.right)) + padding;
 			const bottom = Math.max(...boxes.map((box) => box.bottom)) + padding;
-			await page.screenshot({ path, clip: { x: left, y: top, width: right - left, height: bottom - top } });
+			await page.screenshot({ path, animations: 'disabled', clip: { x: left, y: top, width: right - left, height: bottom - top } });
 			return path;
 		};
 

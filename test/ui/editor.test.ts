@@ -4,8 +4,18 @@ import type { Locator, Page } from 'playwright-core';
 
 import { FIELDS_BY_OPERATION, FIELDS_WITH_FORMAT } from '../support/fieldContract';
 import { startEditor, type EditorSession } from '../support/editor';
+import { AGENT_NODE_NAME, AGENT_NODE_TYPE, MODEL_NODE_NAME, OPENAI_CHAT_MODEL_TYPE, PLIVO_TOOL_NAME, PLIVO_TOOL_TYPE } from '../support/agentWorkflows';
 import { PLIVO_NODE_TYPE } from '../support/workflows';
-import { ADD_USER_WORKFLOW, BAD_TO, BAD_TO_WORKFLOW, PANEL_WORKFLOW, PLIVO_NODE_NAME, uiCredentials, uiWorkflows } from './fixtures';
+import {
+	ADD_USER_WORKFLOW,
+	AGENT_WORKFLOW,
+	BAD_TO,
+	BAD_TO_WORKFLOW,
+	PANEL_WORKFLOW,
+	PLIVO_NODE_NAME,
+	uiCredentials,
+	uiWorkflows,
+} from './fixtures';
 
 /**
  * The node as a person meets it: n8n 2.x's editor in headless Chromium, with the packed package
@@ -183,6 +193,25 @@ describe('Plivo PHLO in the n8n editor', () => {
 		expect(await node.innerText()).toContain(PLIVO_NODE_NAME);
 		expect(await iconOf(node)).toEqual({ src: expect.stringMatching(/\/plivo\.svg$/), loaded: true });
 		await editor.screenshot('workflow', '[data-test-id=canvas-node]', 80);
+	});
+
+	it('an AI Agent workflow shows the agent, its chat model and Plivo PHLO as its tool with its icon', async () => {
+		await page.goto(`/workflow/${AGENT_WORKFLOW}`);
+		const canvasNode = (type: string): Locator => page.locator(`[data-test-id=canvas-node][data-node-type="${type}"]`);
+		const [agent, chatModel, tool] = [canvasNode(AGENT_NODE_TYPE), canvasNode(OPENAI_CHAT_MODEL_TYPE), canvasNode(PLIVO_TOOL_TYPE)];
+		for (const node of [agent, chatModel, tool]) await node.waitFor();
+		expect(await agent.innerText()).toContain(AGENT_NODE_NAME);
+		expect(await chatModel.innerText()).toContain(MODEL_NODE_NAME);
+		expect(await tool.innerText()).toContain(PLIVO_TOOL_NAME);
+		expect(await iconOf(tool)).toEqual({ src: expect.stringMatching(/\/plivo\.svg$/), loaded: true });
+		// The trigger and both sub-nodes are linked to the agent, and no node shows an issue.
+		const edges = await page
+			.locator('[data-test-id=edge]')
+			.evaluateAll((elements) => elements.map((element) => `${element.getAttribute('data-source-node-name')} → ${element.getAttribute('data-target-node-name')}`));
+		expect(edges.sort()).toEqual([`${MODEL_NODE_NAME} → ${AGENT_NODE_NAME}`, `${PLIVO_TOOL_NAME} → ${AGENT_NODE_NAME}`, `Start → ${AGENT_NODE_NAME}`].sort());
+		expect(await page.locator('[data-test-id=canvas-node] [data-test-id=node-issues]').count()).toBe(0);
+		await page.mouse.move(0, 0);
+		await editor.screenshot('agent-workflow', '[data-test-id=canvas-node]', 80);
 	});
 
 	it('the panel shows exactly the fields of each operation, each described, with a placeholder where the format matters', async () => {

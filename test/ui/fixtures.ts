@@ -1,3 +1,4 @@
+import { agentWorkflow, openAiCredential } from '../support/agentWorkflows';
 import type { CredentialJson, WorkflowJson } from '../support/realN8n';
 import { addUserParameters, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../support/workflows';
 import type { Simulator } from '../support/simulator';
@@ -8,14 +9,20 @@ export const AGENT = '+14155550000';
 export const ADD_USER_WORKFLOW = 'uiAddUser00001';
 export const BAD_TO_WORKFLOW = 'uiBadTo0000001';
 export const PANEL_WORKFLOW = 'uiPanel0000001';
+export const AGENT_WORKFLOW = 'uiAgent0000001';
 export const PLIVO_NODE_NAME = 'Add Customer';
 export const BAD_TO = 'nobody';
 
+/**
+ * The Plivo credential, then an OpenAI one for the agent workflow's chat model. The editor never runs
+ * the agent: nothing listens at its URL (port 9, discard).
+ */
 export const uiCredentials = (sim: Simulator): CredentialJson[] => [
 	{ ...plivoCredential('plivoUi000001', sim.credentials), name: 'Plivo PHLO account' },
+	{ ...openAiCredential('openAiUi00001', 'http://127.0.0.1:9/v1'), name: 'OpenAI account' },
 ];
 
-export function uiWorkflows([credential]: CredentialJson[]): WorkflowJson[] {
+export function uiWorkflows([credential, openAi]: CredentialJson[]): WorkflowJson[] {
 	const addUser = addUserParameters({ triggerSource: AGENT });
 	const build = (id: string, name: string, contacts: Array<Record<string, unknown>>): WorkflowJson => ({
 		...workflow(
@@ -41,5 +48,11 @@ export function uiWorkflows([credential]: CredentialJson[]): WorkflowJson[] {
 			{ name: 'Ada Lovelace', phone: '+14155550101' },
 			{ name: 'Nobody', phone: BAD_TO },
 		]),
+		agentWorkflow(AGENT_WORKFLOW, {
+			plivo: credential,
+			openAi,
+			prompt: 'Call the customer at +14155550123 into the call centre.',
+			name: 'An AI Agent that dials customers with Plivo PHLO',
+		}),
 	];
 }
