@@ -1,7 +1,7 @@
 /**
  * One config, one project per suite: `npm test` runs `unit` (pure functions, the node in n8n-core
- * against the PHLO simulator, the simulator itself); `test:e2e`, `test:queue` and `test:ui` run the
- * packed package inside real n8n, one suite at a time.
+ * against the PHLO simulator, the simulator itself); `test:e2e`, `test:queue`, `test:ui` and
+ * `test:events` run the packed package inside real n8n, one suite at a time.
  */
 const suite = (name, roots, testTimeout) => ({
 	displayName: name,
@@ -21,5 +21,6 @@ module.exports = {
 		suite('e2e', ['e2e'], 300_000),
 		suite('queue', ['queue'], 600_000),
 		suite('ui', ['ui'], 300_000),
+		suite('events', ['events'], 300_000),
 	],
 };

@@ -7,7 +7,7 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { CACHE_DIR, REPO_ROOT, type N8nInstall } from './n8nInstall';
 
@@ -50,8 +50,12 @@ async function mustRun(command: string, args: string[], options: SpawnOptions = 
 
 let packed: string | undefined;
 
-/** Builds and packs the package once per process; returns the tarball. */
+/**
+ * Builds and packs the package once per process; returns the tarball. `PLIVO_PHLO_TARBALL` names a
+ * tarball packed elsewhere to test instead (another revision's, for a before-and-after record).
+ */
 export async function packPackage(): Promise<string> {
+	if (process.env.PLIVO_PHLO_TARBALL) return resolve(process.env.PLIVO_PHLO_TARBALL);
 	if (packed) return packed;
 	await mustRun('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT });
 	const destination = join(CACHE_DIR, 'pack');
