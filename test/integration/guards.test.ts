@@ -99,7 +99,8 @@ describe('deduplication key in the shared database store', () => {
 
 	it("records keys in n8n's store, not in static data, so another process skips them", async () => {
 		const firstProcess: IDataObject = {};
-		const first = await runNode({ workflowId: WORKFLOW,
+		const first = await runNode({
+			workflowId: WORKFLOW,
 			parameters: shared(),
 			items: [{ ticket: 'T-1', phone: '+14155551001' }, { ticket: 'T-1', phone: '+14155551002' }],
 			credentials: sim.credentials,
@@ -112,7 +113,8 @@ describe('deduplication key in the shared database store', () => {
 		expect(firstProcess).toEqual({});
 		expect(store.has(WORKFLOW, 'plivo-phlo-node', 'T-1')).toBe(true);
 
-		const secondProcess = await runNode({ workflowId: WORKFLOW,
+		const secondProcess = await runNode({
+			workflowId: WORKFLOW,
 			parameters: shared(),
 			items: [{ ticket: 'T-1', phone: '+14155551001' }, { ticket: 'T-2', phone: '+14155551003' }],
 			credentials: sim.credentials,
@@ -143,7 +145,8 @@ describe('deduplication key in the shared database store', () => {
 	it("writes a key again after Plivo's answer, restoring it when another execution's write dropped it", async () => {
 		// Another execution read the list before this node's write and writes it back while Plivo answers.
 		const unsubscribe = sim.onRequest(() => store.lists.clear());
-		await runNode({ workflowId: WORKFLOW,
+		await runNode({
+			workflowId: WORKFLOW,
 			parameters: shared({ concurrency: 1 }),
 			items: [{ ticket: 'T-9', phone: '+14155551009' }],
 			credentials: sim.credentials,
@@ -154,7 +157,8 @@ describe('deduplication key in the shared database store', () => {
 
 	it('does not race its own items: concurrent items with one key send once', async () => {
 		store.beforeWrite = () => new Promise((done) => setTimeout(done, 20));
-		const { output } = await runNode({ workflowId: WORKFLOW,
+		const { output } = await runNode({
+			workflowId: WORKFLOW,
 			parameters: shared({ concurrency: 4 }),
 			items: [1, 2, 3, 4].map((n) => ({ ticket: 'same', phone: `+1415555100${n}` })),
 			credentials: sim.credentials,
@@ -178,9 +182,29 @@ describe('deduplication key in the shared database store', () => {
 		expect(sim.count({ to: '+14155551012' })).toBe(2);
 	});
 
+	it('writes a first key again when another process created the list at the same moment', async () => {
+		let collided = false;
+		store.beforeWrite = () => {
+			if (collided) return;
+			collided = true;
+			throw new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: processed_data.workflowId, processed_data.context');
+		};
+		const { output } = await runNode({
+			workflowId: WORKFLOW,
+			parameters: shared(),
+			items: [{ ticket: 'T-first', phone: '+14155551020' }],
+			credentials: sim.credentials,
+		});
+		expect(collided).toBe(true);
+		expect(output[0][0].json).toEqual({ api_id: expect.any(String), error: '' });
+		expect(store.has(WORKFLOW, 'plivo-phlo-node', 'T-first')).toBe(true);
+		expect(sim.count()).toBe(1);
+	});
+
 	it('sends nothing when the store cannot be written, and says so', async () => {
 		store.failWith = new Error('connect ECONNREFUSED 127.0.0.1:5432');
-		const { output } = await runNode({ workflowId: WORKFLOW,
+		const { output } = await runNode({
+			workflowId: WORKFLOW,
 			parameters: shared(),
 			items: [{ ticket: 'T-5', phone: '+14155551005' }],
 			credentials: sim.credentials,

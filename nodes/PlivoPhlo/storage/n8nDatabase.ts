@@ -13,6 +13,13 @@ const CONFIRM_ROUNDS = 5;
 type ProcessedDataHelpers = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed'>;
 
 /**
+ * n8n creates a node's list with an INSERT when it writes the first key: two processes doing so at once
+ * collide on the table's unique index (SQLite and PostgreSQL words). The losing write changed nothing,
+ * so it is safe to make again, and the list now exists.
+ */
+const LIST_CREATED_MEANWHILE = /UNIQUE constraint failed|duplicate key value violates unique constraint/i;
+
+/**
  * Sent keys in n8n's own database, through the store n8n's Remove Duplicates node uses: shared by
  * main and every worker in queue mode, and written before each request rather than when the
  * execution ends, so an execution that dies midway has recorded what it sent.
@@ -34,7 +41,11 @@ export class N8nDatabaseStore implements SentKeyStore {
 
 	/** Writes the key; true when it was not in the list. */
 	private async record(key: string): Promise<boolean> {
-		const { new: added } = await inTurn(this.scope, async () => await this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
+		const write = async () => await inTurn(this.scope, async () => await this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
+		const { new: added } = await write().catch(async (error: unknown) => {
+			if (!(error instanceof Error && LIST_CREATED_MEANWHILE.test(error.message))) throw error;
+			return await write();
+		});
 		return added.length > 0;
 	}
 
