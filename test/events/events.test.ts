@@ -16,7 +16,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { countBy, sendWebhookRequests, sendWebhooks } from '../support/n8nMain';
+import { answerJson, deliverCopies, mostInWindow } from '../support/bursts';
+import { countBy, sendWebhooks } from '../support/n8nMain';
 import { ensureN8n, LINES, packPackage, type CredentialJson, type N8nLine, type WorkflowJson } from '../support/realN8n';
 import { RegularN8n } from '../support/regularN8n';
 import { recordFacts } from '../support/results';
@@ -68,17 +69,6 @@ async function boot(n8n: RegularN8n, accounts: Account[], routes: Route[]): Prom
 }
 
 const record = (name: string, facts: Record<string, unknown>): void => recordFacts(`events-${name}`, `events, ${name}`, facts);
-
-/** The most requests in any window [t, t + windowMs) starting at an arrival. */
-function mostInWindow(times: number[], windowMs: number): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let most = 0;
-	for (let start = 0, end = 0; start < sorted.length; start++) {
-		while (end < sorted.length && sorted[end] < sorted[start] + windowMs) end++;
-		most = Math.max(most, end - start);
-	}
-	return most;
-}
 
 /** How the dial requests for `expected` reached one simulator: spread, densest second, lost and repeated ones. */
 function paceOf(sim: Simulator, expected: string[], since: number) {
@@ -182,25 +172,13 @@ async function deduplicate(n8n: RegularN8n, line: N8nLine, account: Account, ded
 	const route = deduplicationRoute(account, deduplicationCase);
 	const ticket = (index: number) => `T-${deduplicationCase.series}-${index}`;
 	sim.reset();
-	const copies = await Promise.all(
-		Array.from({ length: COPIES }, async (_, copy) => {
-			await sleep(copy * deduplicationCase.gapMs);
-			return await sendWebhookRequests(`${n8n.url}/webhook/${route.path}`, TICKETS, TICKETS, (index) => ({
-				ticket: ticket(index),
-				to: destination(deduplicationCase.series, index),
-			}));
-		}),
-	);
-	const answers = copies.flat();
+	const answers = await deliverCopies(`${n8n.url}/webhook/${route.path}`, { count: TICKETS, copies: COPIES, gapMs: deduplicationCase.gapMs }, (index) => ({
+		ticket: ticket(index),
+		to: destination(deduplicationCase.series, index),
+	}));
 	const outcome = await outcomeOf(n8n, [route.id], TICKETS * COPIES);
 	const dialsPerTicket = destinations(deduplicationCase.series, TICKETS).map((to) => sim.count({ route: 'multiPartyCall.dial', to }));
-	const outputs = answers.map((answer) => {
-		try {
-			return JSON.parse(answer.body) as Record<string, unknown>;
-		} catch {
-			return {};
-		}
-	});
+	const outputs = answers.map(answerJson);
 	const facts = {
 		n8n: LINES[line].n8n,
 		store: STORE_NAMES[deduplicationCase.store],

@@ -1,0 +1,43 @@
+/**
+ * Bursts of webhook requests as a CRM sends them, and what to read from what reached "Plivo": shared by
+ * the regular-mode (events) and queue-mode suites.
+ */
+import { sendWebhookRequests, type WebhookAnswer } from './n8nMain';
+
+/** The most times in any window [t, t + windowMs) that starts at one of them. */
+export function mostInWindow(times: number[], windowMs: number): number {
+	const sorted = [...times].sort((a, b) => a - b);
+	let most = 0;
+	for (let start = 0, end = 0; start < sorted.length; start++) {
+		while (end < sorted.length && sorted[end] < sorted[start] + windowMs) end++;
+		most = Math.max(most, end - start);
+	}
+	return most;
+}
+
+/**
+ * Delivers `count` events `copies` times, as a sender that retries or fires twice does: each copy of
+ * the whole set at once, the copies `gapMs` apart. The answers of every copy, in order.
+ */
+export async function deliverCopies(
+	url: string,
+	{ count, copies, gapMs }: { count: number; copies: number; gapMs: number },
+	body: (index: number) => unknown,
+): Promise<WebhookAnswer[]> {
+	const answers = await Promise.all(
+		Array.from({ length: copies }, async (_, copy) => {
+			await new Promise((done) => setTimeout(done, copy * gapMs));
+			return await sendWebhookRequests(url, count, count, body);
+		}),
+	);
+	return answers.flat();
+}
+
+/** A webhook's answer body as JSON (a respond-when-done webhook answers with the node's output item). */
+export function answerJson(answer: WebhookAnswer): Record<string, unknown> {
+	try {
+		return JSON.parse(answer.body) as Record<string, unknown>;
+	} catch {
+		return {};
+	}
+}
