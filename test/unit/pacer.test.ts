@@ -59,6 +59,16 @@ describe('Pacer, for one run', () => {
 		expect(starts[300]).toBeCloseTo(5000, 6);
 	});
 
+	it('keeps its schedule when timers fire late, so lateness does not add up', async () => {
+		const { clock, runs } = setUp(60);
+		const sleep = clock.sleep.bind(clock);
+		clock.sleep = async (ms: number) => await sleep(ms + 3);
+		const starts = await oneByOne(() => runs[0].acquire(), clock, 301);
+		// 300 intervals of 16.7 ms; each start up to one timer's lateness after its time, never later.
+		expect(starts[300]).toBeGreaterThanOrEqual(5000);
+		expect(starts[300]).toBeLessThanOrEqual(5000 + 3);
+	});
+
 	it('does not wait when the rate is off (0)', async () => {
 		const { clock, runs } = setUp(0);
 		await oneByOne(() => runs[0].acquire(), clock, 100);

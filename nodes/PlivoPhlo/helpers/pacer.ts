@@ -67,6 +67,17 @@ export class Pacer {
 		};
 	}
 
+	/**
+	 * A request that starts a little after its time keeps the schedule, so that timer lateness does not
+	 * add up over a run; one that starts after a quiet spell begins a new schedule.
+	 */
+	private markStart(): void {
+		const now = this.clock.now();
+		const due = this.earliestStart();
+		const rate = this.rate;
+		this.lastStart = rate > 0 && now - due < 1000 / rate ? due : now;
+	}
+
 	private earliestStart(): number {
 		const rate = this.rate;
 		return Math.max(this.pausedUntil, rate > 0 ? this.lastStart + 1000 / rate : this.pausedUntil);
@@ -75,7 +86,7 @@ export class Pacer {
 	private async acquire(signal?: AbortSignal): Promise<void> {
 		if (signal?.aborted) throw new Error('The execution was cancelled');
 		if (this.waiting.length === 0 && this.clock.now() >= this.earliestStart()) {
-			this.lastStart = this.clock.now();
+			this.markStart();
 			return;
 		}
 		await new Promise<void>((resolve, reject) => {
@@ -107,7 +118,7 @@ export class Pacer {
 					await this.clock.sleep(Math.min(wait, RECHECK_MS));
 					continue;
 				}
-				this.lastStart = this.clock.now();
+				this.markStart();
 				this.waiting.shift()?.start();
 			}
 		} finally {
