@@ -4,92 +4,30 @@
  * `executionTime`; then a raw keep-alive client outside n8n; then scaling (1k/5k/10k) and the rate
  * limiter against a simulator enforcing Plivo's default limit. `BENCH_N` sets N (default 5000).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
 
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
-import { addUserParameters, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
-import { ensureN8n, N8nInstance, nodeOutput, packPackage, REPO_ROOT, type CredentialJson, type ExecutionResult } from '../test/support/realN8n';
+import { addUserParameters, codeNode, httpRequestAddUserNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { ensureN8n, N8nInstance, nodeOutput, packPackage, type CredentialJson, type ExecutionResult } from '../test/support/realN8n';
 import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/support/simulator';
+import { startSimulatorProcess } from '../test/support/simulatorProcess';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const CONCURRENCY = 10;
 const AGENT = '+14155550000';
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-interface SimulatorProcess {
-	url: string;
-	authId: string;
-	authToken: string;
-	control: (path: string, init?: RequestInit) => Promise<unknown>;
-	stop: () => Promise<void>;
-}
-
-/** The simulator in its own process, so neither n8n nor the raw client shares its event loop. */
-async function startSimulatorProcess(args: string[]): Promise<SimulatorProcess> {
-	const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'test/support/simulator/cli.ts'), '--port', '0', ...args], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const line = await new Promise<string>((resolve, reject) => {
-		let buffer = '';
-		child.stdout?.setEncoding('utf8');
-		child.stdout?.on('data', (chunk: string) => {
-			buffer += chunk;
-			if (buffer.includes('\n')) resolve(buffer.split('\n')[0]);
-		});
-		child.once('exit', () => reject(new Error('simulator exited')));
-	});
-	const info = JSON.parse(line) as { url: string; authId: string; authToken: string };
-	return {
-		...info,
-		control: async (path, init) => (await (await fetch(`${info.url}/__simulator/${path}`, init)).json()),
-		stop: async () => {
-			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGTERM');
-			await exited;
-		},
-	};
-}
+/** Where the HTTP Request node finds the contact's number and the agent, as the Plivo PHLO node does. */
+const CONTACT_FIELDS = { to: '={{ $json.phone }}', triggerSource: '={{ $json.agent }}' };
 
 const contactsCode = (count: number) =>
 	`return Array.from({ length: ${count} }, (_, i) => ({ json: { name: 'Contact ' + i, phone: '+1415' + String(5000000 + i), agent: '${AGENT}', company: 'Acme ' + (i % 97) } }));`;
 
 function ourNode(name: string, credential: CredentialJson, options: IDataObject) {
 	return plivoNode(name, credential, addUserParameters({ options }));
-}
-
-/** n8n's HTTP Request node wired as a user would for the same call. */
-function httpRequestNode(name: string, url: string, basicAuth: CredentialJson, batching?: { batchSize: number; batchInterval: number }) {
-	return {
-		id: name.replace(/\W+/g, '-'),
-		name,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [0, 0] as [number, number],
-		parameters: {
-			method: 'POST',
-			url: `${url}/v1/phlo/${DEMO_PHLO_ID}/multi_party_call/${DEMO_NODE_ID}`,
-			authentication: 'genericCredentialType',
-			genericAuthType: 'httpBasicAuth',
-			sendBody: true,
-			contentType: 'json',
-			specifyBody: 'keypair',
-			bodyParameters: {
-				parameters: [
-					{ name: 'action', value: 'call' },
-					{ name: 'to', value: '={{ $json.phone }}' },
-					{ name: 'role', value: 'customer' },
-					{ name: 'trigger_source', value: '={{ $json.agent }}' },
-				],
-			},
-			options: batching ? { batching: { batch: batching } } : {},
-		},
-		credentials: { httpBasicAuth: { id: basicAuth.id, name: basicAuth.name } },
-	};
 }
 
 function nodeStats(result: ExecutionResult, name: string, count: number) {
@@ -142,7 +80,7 @@ async function main(): Promise<void> {
 		];
 		const compare = [
 			ourNode('Plivo PHLO', credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: 0 }),
-			...variants.map((variant) => httpRequestNode(variant.name, fast.url, basicAuth, variant.batching)),
+			...variants.map((variant) => httpRequestAddUserNode(variant.name, fast.url, basicAuth, CONTACT_FIELDS, variant.batching)),
 		];
 		const scaling = [1000, 5000, 10000];
 		const limiterRate = 58;

@@ -130,3 +130,42 @@ export function webhookAddUserWorkflow(
 		[['Webhook', 'Plivo PHLO']],
 	);
 }
+
+/**
+ * n8n's HTTP Request node (4.2) wired as a user would for the Add User call this node makes: a Basic auth
+ * credential, the body as parameters, `to` and `trigger_source` from the item (`field` names them).
+ */
+export function httpRequestAddUserNode(
+	name: string,
+	runnerUrl: string,
+	basicAuth: CredentialJson,
+	fields: { to: string; triggerSource: string },
+	batching?: { batchSize: number; batchInterval: number },
+): NodeJson {
+	return {
+		id: name.replace(/\W+/g, '-'),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: at(),
+		parameters: {
+			method: 'POST',
+			url: `${runnerUrl}/v1/phlo/${DEMO_PHLO_ID}/multi_party_call/${DEMO_NODE_ID}`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpBasicAuth',
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'keypair',
+			bodyParameters: {
+				parameters: [
+					{ name: 'action', value: 'call' },
+					{ name: 'to', value: fields.to },
+					{ name: 'role', value: 'customer' },
+					{ name: 'trigger_source', value: fields.triggerSource },
+				],
+			},
+			options: batching ? { batching: { batch: batching } } : {},
+		},
+		credentials: { httpBasicAuth: { id: basicAuth.id, name: basicAuth.name } },
+	};
+}
