@@ -14,7 +14,7 @@ export const PLIVO_API_BASE_URL = 'https://api.plivo.com';
 /** n8n's processed-data store keeps this many keys per node, the most recent ones. */
 export const SHARED_STORE_MAX_KEYS = 10_000;
 
-export type DeduplicationStoreName = 'staticData' | 'n8nDatabase';
+type DeduplicationStoreName = 'staticData' | 'n8nDatabase';
 
 /**
  * The default of every option. Concurrency and rate suit a Plivo account with default limits: Plivo

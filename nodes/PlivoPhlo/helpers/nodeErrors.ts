@@ -40,7 +40,7 @@ function factsOf(details: FailureDetails): string {
 }
 
 /** What an AI agent gets instead of the full message: short, and plain about what it must not do. */
-export function toolMessage(outcome: Outcome | undefined, reason: string): string {
+function toolMessage(outcome: Outcome | undefined, reason: string): string {
 	if (outcome === 'unknown') {
 		return `Outcome unknown: ${reason}. The call may have been placed. Do not retry: a person must check Plivo's call logs.`;
 	}

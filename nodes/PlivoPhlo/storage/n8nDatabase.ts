@@ -7,7 +7,7 @@ import type { SentKeyStore } from './sentKeyStore';
 const ENTRIES: ICheckProcessedOptions = { mode: 'entries', maxEntries: SHARED_STORE_MAX_KEYS };
 
 /** How long after writing a claim it is read back, and how often at most: long enough for another process's write in flight to land. */
-export const CONFIRM_AFTER_MS = 100;
+const CONFIRM_AFTER_MS = 100;
 const CONFIRM_ROUNDS = 5;
 
 type ProcessedDataHelpers = Pick<DeduplicationHelperFunctions, 'checkProcessedAndRecord' | 'removeProcessed'>;

@@ -23,7 +23,7 @@ const NOT_SENT_RETRY_DELAYS_MS = [500, 2_000];
 const isFullAnswer = (value: unknown): value is HttpAnswer =>
 	typeof value === 'object' && value !== null && typeof (value as HttpAnswer).statusCode === 'number';
 
-export interface SendOptions {
+interface SendOptions {
 	itemIndex: number;
 	/** Milliseconds to wait for Plivo's answer. */
 	timeout: number;

@@ -13,7 +13,7 @@ import { parseAddress, parseRole } from '../../helpers/validation';
 import type { PhloOperation, PlivoPhloMap } from '../node.type';
 
 /** Multi-Party Call actions that dial someone: sent to the node with who to dial and who asked. */
-export type DialAction = 'call' | 'warm_transfer' | 'cold_transfer';
+type DialAction = 'call' | 'warm_transfer' | 'cold_transfer';
 
 /**
  * Add User, Warm Transfer and Cold Transfer send the same request; only the action and the wording

@@ -6,7 +6,7 @@ import { parseAddress } from '../../helpers/validation';
 import type { PhloOperation, PlivoPhloMap } from '../node.type';
 
 /** Multi-Party Call actions on a member already in the call. */
-export type MemberAction = 'abort_transfer' | 'hold' | 'unhold' | 'hangup' | 'resume_call' | 'voicemail_drop';
+type MemberAction = 'abort_transfer' | 'hold' | 'unhold' | 'hangup' | 'resume_call' | 'voicemail_drop';
 
 /**
  * The member actions all address one member of the call and send nothing but the action:
