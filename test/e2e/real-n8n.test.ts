@@ -286,7 +286,7 @@ describe.each(lines)('real n8n %s', (line) => {
 					method: 'POST',
 					headers: { 'Content-Type': 'application/json', Cookie: cookie },
 					body: JSON.stringify({
-						credentials: { id, name: `Plivo ${id}`, type: 'plivoPhloApi', data: { ...sim.credentials, authToken } },
+						credentials: plivoCredential(id, { ...sim.credentials, authToken }),
 					}),
 				});
 				expect(answer.status).toBe(200);

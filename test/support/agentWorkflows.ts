@@ -1,14 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CredentialJson, WorkflowJson } from './realN8n';
-import { addUserParameters, manualTrigger, PLIVO_NODE_TYPE, plivoNode, workflow } from './workflows';
+import { addUserParameters, manualTrigger, PLIVO_NODE_TYPE, plivoNode, workflow, type NodeJson } from './workflows';
 
 /**
  * Builders for the workflows that use the node as an AI agent's tool: Manual Trigger → AI Agent, with
  * n8n's OpenAI Chat Model as its language model and Plivo PHLO (Add User) as its tool.
- *
- * `workflow()` from `./workflows` links `main` outputs only; the `ai_languageModel` and `ai_tool` links,
- * which go from the sub-node to the agent, are added to its connections here.
  */
 
 /** The node's tool variant, which n8n makes from `usableAsTool: true`: the node's type with `Tool` appended. */
@@ -36,7 +33,7 @@ export function openAiCredential(id: string, url: string, apiKey = 'sk-scripted-
 
 type Position = [number, number];
 
-export function agentNode(prompt: string, position: Position = [240, 0], name = AGENT_NODE_NAME) {
+export function agentNode(prompt: string, position: Position = [240, 0], name = AGENT_NODE_NAME): NodeJson {
 	return {
 		id: 'ai-agent',
 		name,
@@ -47,7 +44,7 @@ export function agentNode(prompt: string, position: Position = [240, 0], name = 
 	};
 }
 
-export function openAiChatModelNode(credential: CredentialJson, position: Position = [240, 220], name = MODEL_NODE_NAME) {
+export function openAiChatModelNode(credential: CredentialJson, position: Position = [240, 220], name = MODEL_NODE_NAME): NodeJson {
 	return {
 		id: 'openai-chat-model',
 		name,
@@ -76,18 +73,6 @@ export function plivoToolNode(credential: CredentialJson, parameters: IDataObjec
 	return { ...plivoNode(name, credential, parameters), type: PLIVO_TOOL_TYPE, position };
 }
 
-type AiConnectionType = 'ai_languageModel' | 'ai_tool';
-
-/** Adds sub-node → agent links (`[from, to, type]`) to a workflow's connections. */
-export function withAiLinks(built: WorkflowJson, links: Array<[string, string, AiConnectionType]>): WorkflowJson {
-	const connections = structuredClone(built.connections) as Record<string, Record<string, Array<Array<{ node: string; type: string; index: number }>>>>;
-	for (const [from, to, type] of links) {
-		const outputs = ((connections[from] ??= {})[type] ??= [[]]);
-		outputs[0].push({ node: to, type, index: 0 });
-	}
-	return { ...built, connections };
-}
-
 /**
  * Manual Trigger → AI Agent (prompt `prompt`), with the OpenAI Chat Model on `openAi` and Plivo PHLO
  * Add User on `plivo` as its tool (`toolParameters`, by default `agentToolParameters()`).
@@ -100,13 +85,11 @@ export function agentWorkflow(
 	const built = workflow(
 		id,
 		[trigger, agentNode(setup.prompt), openAiChatModelNode(setup.openAi), plivoToolNode(setup.plivo, setup.toolParameters)],
-		[[trigger.name, AGENT_NODE_NAME]],
-	);
-	return {
-		...withAiLinks(built, [
+		[
+			[trigger.name, AGENT_NODE_NAME],
 			[MODEL_NODE_NAME, AGENT_NODE_NAME, 'ai_languageModel'],
 			[PLIVO_TOOL_NAME, AGENT_NODE_NAME, 'ai_tool'],
-		]),
-		name: setup.name ?? id,
-	};
+		],
+	);
+	return { ...built, name: setup.name ?? id };
 }

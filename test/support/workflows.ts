@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPE } from '../../nodes/PlivoPhlo/helpers/defaults';
 import type { CredentialJson, WorkflowJson } from './realN8n';
 import { DEMO_NODE_ID, DEMO_PHLO_ID } from './simulator';
 
@@ -8,10 +9,10 @@ import { DEMO_NODE_ID, DEMO_PHLO_ID } from './simulator';
 export const PLIVO_NODE_TYPE = 'n8n-nodes-plivo-phlo.plivoPhlo';
 
 export function plivoCredential(id: string, data: { authId: string; authToken: string; baseUrl: string }): CredentialJson {
-	return { id, name: `Plivo ${id}`, type: 'plivoPhloApi', data };
+	return { id, name: `Plivo ${id}`, type: CREDENTIAL_TYPE, data };
 }
 
-interface NodeJson {
+export interface NodeJson {
 	id: string;
 	name: string;
 	type: string;
@@ -52,20 +53,30 @@ export function plivoNode(
 		typeVersion: 1,
 		position: at(),
 		parameters,
-		credentials: { plivoPhloApi: { id: credential.id, name: credential.name } },
+		credentials: { [CREDENTIAL_TYPE]: { id: credential.id, name: credential.name } },
 		...(onError ? { onError } : {}),
 	};
 }
 
-type Connections = Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+/** How one node feeds another: `main` outputs, or a sub-node's link to an AI Agent. */
+type ConnectionType = 'main' | 'ai_languageModel' | 'ai_tool';
+type Connections = Record<string, Partial<Record<ConnectionType, Array<Array<{ node: string; type: ConnectionType; index: number }>>>>>;
 
-/** `links`: [from, to] or [from, to, fromOutput]. */
-export function workflow(id: string, nodes: NodeJson[], links: Array<[string, string] | [string, string, number]>): WorkflowJson {
+/**
+ * `links`: [from, to], [from, to, fromOutput] (a `main` output other than the first), or
+ * [from, to, type] (a sub-node linked to an AI Agent, e.g. `ai_tool`).
+ */
+export function workflow(
+	id: string,
+	nodes: NodeJson[],
+	links: Array<[string, string] | [string, string, number] | [string, string, Exclude<ConnectionType, 'main'>]>,
+): WorkflowJson {
 	const connections: Connections = {};
-	for (const [from, to, output = 0] of links) {
-		const outputs = (connections[from] ??= { main: [] }).main;
+	for (const [from, to, outputOrType = 0] of links) {
+		const [type, output] = typeof outputOrType === 'number' ? (['main', outputOrType] as const) : [outputOrType, 0];
+		const outputs = ((connections[from] ??= {})[type] ??= []);
 		while (outputs.length <= output) outputs.push([]);
-		outputs[output].push({ node: to, type: 'main', index: 0 });
+		outputs[output].push({ node: to, type, index: 0 });
 	}
 	return { id, name: id, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
