@@ -16,7 +16,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerJson, deliverCopies, mostInWindow } from '../support/bursts';
+import { answerJson, deliverCopies, dialTally, mostInWindow } from '../support/bursts';
 import { countBy, sendWebhooks } from '../support/n8nMain';
 import { ensureN8n, LINES, packPackage, type CredentialJson, type N8nLine, type WorkflowJson } from '../support/realN8n';
 import { RegularN8n } from '../support/regularN8n';
@@ -76,15 +76,15 @@ function paceOf(sim: Simulator, expected: string[], since: number) {
 	const arrivals = dials.map((request) => request.receivedAt);
 	const first = Math.min(...arrivals);
 	const last = Math.max(...arrivals);
-	const perDestination = expected.map((to) => dials.filter((request) => request.to === to).length);
+	const tally = dialTally(sim, expected);
 	return {
 		requests: dials.length,
 		spreadSeconds: dials.length ? (last - first) / SECOND : 0,
 		firstAfterSendSeconds: dials.length ? (first - since) / SECOND : null,
 		lastAfterSendSeconds: dials.length ? (last - since) / SECOND : null,
 		mostInAnySecond: mostInWindow(arrivals, SECOND),
-		lost: perDestination.filter((sent) => sent === 0).length,
-		sentTwice: perDestination.filter((sent) => sent > 1).length,
+		lost: tally.notDialled,
+		sentTwice: tally.dialledMoreThanOnce,
 		unexpected: dials.filter((request) => !expected.includes(request.to ?? '')).length,
 	};
 }
@@ -177,7 +177,7 @@ async function deduplicate(n8n: RegularN8n, line: N8nLine, account: Account, ded
 		to: destination(deduplicationCase.series, index),
 	}));
 	const outcome = await outcomeOf(n8n, [route.id], TICKETS * COPIES);
-	const dialsPerTicket = destinations(deduplicationCase.series, TICKETS).map((to) => sim.count({ route: 'multiPartyCall.dial', to }));
+	const tally = dialTally(sim, destinations(deduplicationCase.series, TICKETS));
 	const outputs = answers.map(answerJson);
 	const facts = {
 		n8n: LINES[line].n8n,
@@ -185,9 +185,9 @@ async function deduplicate(n8n: RegularN8n, line: N8nLine, account: Account, ded
 		copies: deduplicationCase.gapMs ? `${deduplicationCase.gapMs} ms apart` : 'all at once',
 		webhooks: countBy(answers.map((answer) => String(answer.status))),
 		...outcome,
-		dials: dialsPerTicket.reduce((sum, dials) => sum + dials, 0),
-		ticketsDialledMoreThanOnce: dialsPerTicket.filter((dials) => dials > 1).length,
-		ticketsNotDialled: dialsPerTicket.filter((dials) => dials === 0).length,
+		dials: tally.dials,
+		ticketsDialledMoreThanOnce: tally.dialledMoreThanOnce,
+		ticketsNotDialled: tally.notDialled,
 		answeredSent: outputs.filter((json) => typeof json.api_id === 'string').length,
 		answeredSkipped: outputs.filter((json) => json.skipped === 'duplicate').length,
 	};
@@ -197,7 +197,7 @@ async function deduplicate(n8n: RegularN8n, line: N8nLine, account: Account, ded
 	expectAnswered(statuses, TICKETS * COPIES);
 
 	expect({ dials: facts.dials, ticketsDialledMoreThanOnce: facts.ticketsDialledMoreThanOnce }).toEqual({ dials: TICKETS, ticketsDialledMoreThanOnce: 0 });
-	expect(dialsPerTicket).toEqual(dialsPerTicket.map(() => 1));
+	expect(tally.perDestination).toEqual(tally.perDestination.map(() => 1));
 	expectAllSucceeded(statuses, outcome, TICKETS * COPIES);
 	// Every copy that was not sent says so, with its ticket.
 	const skipped = outputs.filter((json) => json.skipped === 'duplicate');

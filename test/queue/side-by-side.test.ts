@@ -4,7 +4,7 @@
  * twice the rate set. The Shared Database store keeps duplicate deliveries apart across workers as far as
  * n8n's processed-data store allows; each case records what it measured.
  */
-import { answerJson, deliverCopies, mostInWindow } from '../support/bursts';
+import { answerJson, deliverCopies, dialTally, mostInWindow } from '../support/bursts';
 import { countBy, sendWebhooks } from '../support/n8nMain';
 import { Cluster } from '../support/queue/cluster';
 import { ensureN8n, packPackage } from '../support/realN8n';
@@ -59,7 +59,7 @@ it('each worker paces on its own: 40 executions at once at 2 requests/s reach Pl
 		mostInAnySecond: mostInWindow(arrivals, 1_000),
 		/** Requests per second after each worker's first: what the account sees once pacing holds. */
 		ratePerSecond: 0,
-		sentTwice: Array.from({ length: count }, (_, index) => sim.count({ to: destination(1, index) })).filter((times) => times > 1).length,
+		sentTwice: dialTally(sim, Array.from({ length: count }, (_, index) => destination(1, index))).dialledMoreThanOnce,
 	};
 	facts.ratePerSecond = (count - byWorker.length) / facts.spreadSeconds;
 	record('pacing-per-worker', facts);
@@ -96,11 +96,11 @@ async function duplicates(gapMs: number, rounds: number, series: number) {
 			const kind = answer.status !== 200 ? `HTTP ${answer.status}` : typeof json.api_id === 'string' ? 'sent' : json.skipped === 'duplicate' ? 'skipped' : 'other';
 			answers[kind] = (answers[kind] ?? 0) + 1;
 		}
-		const perTicket = Array.from({ length: tickets }, (_, index) => sim.count({ route: 'multiPartyCall.dial', to: to(index) }));
-		dials += perTicket.reduce((sum, times) => sum + times, 0);
-		ticketsDialledMoreThanOnce += perTicket.filter((times) => times > 1).length;
-		ticketsNotDialled += perTicket.filter((times) => times === 0).length;
-		mostDialsOfATicket = Math.max(mostDialsOfATicket, ...perTicket);
+		const tally = dialTally(sim, Array.from({ length: tickets }, (_, index) => to(index)));
+		dials += tally.dials;
+		ticketsDialledMoreThanOnce += tally.dialledMoreThanOnce;
+		ticketsNotDialled += tally.notDialled;
+		mostDialsOfATicket = Math.max(mostDialsOfATicket, tally.most);
 	}
 	const byWorker = cluster.workers.map((worker) => worker.finishedExecutions().length);
 	return { tickets: tickets * rounds, deliveries: tickets * 3 * rounds, dials, ticketsDialledMoreThanOnce, ticketsNotDialled, mostDialsOfATicket, answers, byWorker };

@@ -3,6 +3,7 @@
  * the regular-mode (events) and queue-mode suites.
  */
 import { sendWebhookRequests, type WebhookAnswer } from './n8nMain';
+import type { Simulator } from './simulator';
 
 /** The most times in any window [t, t + windowMs) that starts at one of them. */
 export function mostInWindow(times: number[], windowMs: number): number {
@@ -40,4 +41,16 @@ export function answerJson(answer: WebhookAnswer): Record<string, unknown> {
 	} catch {
 		return {};
 	}
+}
+
+/** How many times each destination was dialled, and what that adds up to. */
+export function dialTally(sim: Simulator, destinations: string[]) {
+	const perDestination = destinations.map((to) => sim.count({ route: 'multiPartyCall.dial', to }));
+	return {
+		perDestination,
+		dials: perDestination.reduce((sum, times) => sum + times, 0),
+		dialledMoreThanOnce: perDestination.filter((times) => times > 1).length,
+		notDialled: perDestination.filter((times) => times === 0).length,
+		most: Math.max(0, ...perDestination),
+	};
 }
