@@ -10,6 +10,9 @@ import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../t
 const env = process.env;
 const real = Boolean(env.PLIVO_AUTH_ID && env.PLIVO_AUTH_TOKEN && env.PLIVO_PHLO_ID && env.PLIVO_NODE_ID);
 
+/** A value of n8n's output as it reads: text as it is, anything else as JSON. */
+const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 async function main(): Promise<void> {
 	const say = (text: string) => process.stdout.write(`${text}\n`);
 	const install = await ensureN8n('2.x', say);
@@ -79,7 +82,7 @@ async function main(): Promise<void> {
 		say(`Plivo PHLO "Add User" returned ${items.length} item(s) for ${contacts.length} contact(s) (execution ${result.execution.status}, node time ${run.executionTime} ms):`);
 		items.forEach((item, index) => {
 			const contact = contacts[index];
-			const outcome = item.json.api_id ? `added      api_id ${JSON.stringify(item.json.api_id)}` : `failed     ${JSON.stringify(item.json.error)}`;
+			const outcome = item.json.api_id ? `added      api_id ${asText(item.json.api_id)}` : `failed     ${asText(item.json.error)}`;
 			say(`  ${String(index).padStart(2)}  ${contact.name.padEnd(14)} ${String(contact.phone).padEnd(22)} ${outcome}`);
 		});
 		say(`\nFirst item as n8n returned it: ${JSON.stringify(items[0])}`);
