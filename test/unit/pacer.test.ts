@@ -1,4 +1,4 @@
-import { MIN_REQUESTS_PER_SECOND, Pacer, type Clock } from '../../nodes/PlivoPhlo/helpers/pacer';
+import { MIN_REQUESTS_PER_SECOND, Pacer, type Clock } from '../../nodes/PlivoPhlo/transport/pacer';
 
 /**
  * A clock that moves only when someone sleeps: every wait is recorded, nothing depends on real time.

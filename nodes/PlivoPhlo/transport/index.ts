@@ -4,7 +4,7 @@ import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpReques
 import { resolveBaseUrl } from '../helpers/baseUrl';
 import { CREDENTIAL_TYPE } from '../helpers/defaults';
 import { networkErrorCode, networkFailure, neverReachedPlivo } from '../helpers/networkErrors';
-import type { PacerLease } from '../helpers/pacer';
+import type { PacerLease } from './pacer';
 import type { PhloAccount, PhloRequest } from '../helpers/requests';
 import { interpretAnswer, retryAfterMs, type HttpAnswer } from '../helpers/responses';
 import { pacerFor } from './pacing';

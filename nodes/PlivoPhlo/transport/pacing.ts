@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { Pacer } from '../helpers/pacer';
+import { Pacer } from './pacer';
 
 const pacers = new Map<string, Pacer>();
 
