@@ -5,7 +5,7 @@ import { StaticDataStore } from '../../nodes/PlivoPhlo/storage/staticData';
 import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
 import { useMemoryProcessedData, type MemoryProcessedData } from '../support/processedData';
 import { runNode, runNodeExpectingError, type RunOptions } from '../support/runNode';
-import { faultNumber, startSimulator, type Simulator } from '../support/simulator';
+import { DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
 import { addUserParameters, PLIVO_NODE_TYPE } from '../support/workflows';
 
 let sim: Simulator;
@@ -235,6 +235,41 @@ describe('allowed destinations', () => {
 		expect(output[0][2].json.error).toBe('');
 		expect(output[0][3].json).toMatchObject({ details: { outcome: 'not_sent', field: 'to' } });
 		expect(sim.count()).toBe(2);
+	});
+
+	it('refuses a PHLO run whose payload holds a number outside the patterns, under any key and at any depth', async () => {
+		const outside = '+442071838750';
+		const { output } = await runNode({
+			parameters: {
+				resource: 'phlo',
+				operation: 'run',
+				phloId: DEMO_PHLO_ID,
+				payload: '={{ JSON.stringify($json.payload) }}',
+				options: { allowedDestinations: '+1415*', maxRequestsPerSecond: 0 },
+			},
+			items: [
+				{ payload: { from: '+14155550000', to: '+1 415 555 1234', attempt: 2, note: 'Ada' } },
+				{ payload: { phone: outside } },
+				{ payload: { customer: { Number: '+44 (20) 7183-8750' } } },
+				{ payload: { to: 442071838750 } },
+				{ payload: { numbers: ['+14155551234', `tel:${outside}`] } },
+			],
+			credentials: sim.credentials,
+			onError: 'continueRegularOutput',
+		});
+		expect(output[0][0].json.error).toBeUndefined();
+		expect(output[0].slice(1).map((item) => item.json)).toEqual([
+			{
+				error: `Payload value at phone "${outside}" is not an allowed destination (allowed: +1415*) [item 1]`,
+				details: { outcome: 'not_sent', item_index: 1, field: 'payload.phone' },
+			},
+			expect.objectContaining({ details: { outcome: 'not_sent', item_index: 2, field: 'payload.customer.Number' } }),
+			expect.objectContaining({ details: { outcome: 'not_sent', item_index: 3, field: 'payload.to' } }),
+			expect.objectContaining({ details: { outcome: 'not_sent', item_index: 4, field: 'payload.numbers[1]' } }),
+		]);
+		expect(sim.filter({ route: 'phlo.run' }).map((request) => request.body)).toEqual([
+			'{"from":"+14155550000","to":"+1 415 555 1234","attempt":2,"note":"Ada"}',
+		]);
 	});
 
 	it('treats pattern characters other than * literally', () => {

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Destination } from './destinations';
 import type { RequestTarget } from './failures';
 import { parseNodeId, parsePhloId } from './ids';
 
@@ -10,6 +11,8 @@ export interface PhloRequest {
 	/** JSON body, keys in the order Plivo's SDKs send them. */
 	body?: IDataObject;
 	target: RequestTarget;
+	/** Every address the request can make Plivo dial, each checked against Allowed Destinations; none when it dials nobody. */
+	destinations?: Destination[];
 }
 
 /** What every operation knows about the account it runs for. */

@@ -4,7 +4,7 @@ import { InputError } from './failures';
 import { fieldLabel, quoteValue } from './labels';
 
 /** Separators people type inside phone numbers; they are removed, never sent. */
-const PHONE_SEPARATORS = /[\s().-]/g;
+export const PHONE_SEPARATORS = /[\s().-]/g;
 /** E.164 allows at most 15 digits; fewer than 3 cannot be a routable number. */
 const PHONE_NUMBER = /^\+?\d{3,15}$/;
 const SIP_URI =

@@ -45,6 +45,8 @@ export function dialOperation(
 				path,
 				body: { action, to, role, trigger_source: triggerSource },
 				target: { to, trigger_source: triggerSource },
+				// Trigger Source is already in the call: Plivo does not dial it.
+				destinations: [{ field: 'to', label: 'To', address: to }],
 			};
 		},
 	};

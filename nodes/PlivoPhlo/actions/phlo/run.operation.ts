@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { phloIdField, retryOnFailNotice } from '../../descriptions/fields';
+import { payloadDestinations } from '../../helpers/destinations';
 import type { RequestTarget } from '../../helpers/failures';
 import { encodePathSegment } from '../../helpers/requests';
 import { parsePhloId, parsePlainId } from '../../helpers/ids';
@@ -37,5 +38,7 @@ export const prepare: PhloOperation['prepare'] = (parameters, account) => {
 		path: `/v1/account/${encodePathSegment(authId)}/phlo/${encodePathSegment(phloId)}`,
 		body: payload,
 		target,
+		// Which value the PHLO dials is known only to the PHLO, so every value that could be dialled is checked.
+		destinations: payloadDestinations(payload),
 	};
 };
