@@ -38,22 +38,22 @@ describe('networkFailure', () => {
 	it('calls only errors raised before the request left not_sent', () => {
 		expect(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'CERT_HAS_EXPIRED'].every(neverReachedPlivo)).toBe(true);
 		expect(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', undefined].some(neverReachedPlivo)).toBe(false);
-		expect(networkFailure(dial, 3, 'ECONNREFUSED', context).details).toEqual({ outcome: 'not_sent', item_index: 3, to: '+14155551234' });
-		expect(networkFailure(dial, 3, 'ECONNRESET', context).details.outcome).toBe('unknown');
-		expect(networkFailure(dial, 3, undefined, context).details.outcome).toBe('unknown');
+		expect(networkFailure(dial, 'ECONNREFUSED', context).facts).toEqual({ outcome: 'not_sent', to: '+14155551234' });
+		expect(networkFailure(dial, 'ECONNRESET', context).facts.outcome).toBe('unknown');
+		expect(networkFailure(dial, undefined, context).facts.outcome).toBe('unknown');
 	});
 
-	it('says what happened, where, for which item, and what to do', () => {
-		const timedOut = networkFailure(dial, 2, 'ETIMEDOUT', context);
+	it('says what happened, where, and what to do', () => {
+		const timedOut = networkFailure(dial, 'ETIMEDOUT', context);
 		expect(timedOut).toBeInstanceOf(PhloFailure);
-		expect(timedOut.message).toBe('Could not complete the request to Plivo PHLO at phlorunner.plivo.com: no answer within 500 ms [item 2]');
+		expect(timedOut.message).toBe('Could not complete the request to Plivo PHLO at phlorunner.plivo.com: no answer within 500 ms');
 		expect(timedOut.description).toBe(
 			"Plivo may have processed the request (for example placed the call): check the call logs in Plivo's console before running this item again. Request: POST /v1/phlo/p/multi_party_call/n. Network error code: ETIMEDOUT.",
 		);
-		expect(networkFailure(dial, 0, 'EPROTO', context).message).toBe(
-			'Could not complete the request to Plivo PHLO at phlorunner.plivo.com: the request failed (EPROTO) [item 0]',
+		expect(networkFailure(dial, 'EPROTO', context).message).toBe(
+			'Could not complete the request to Plivo PHLO at phlorunner.plivo.com: the request failed (EPROTO)',
 		);
-		const read = networkFailure({ method: 'GET', path: '/v1/phlo/p', target: {} }, 0, 'ECONNRESET', context);
+		const read = networkFailure({ method: 'GET', path: '/v1/phlo/p', target: {} }, 'ECONNRESET', context);
 		expect(read.description).toMatch(/^This request only reads, so running it again is safe\./);
 	});
 });

@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode } from 'n8n-workflow';
 
-import { failureDetails, InputError, PhloFailure, StoreFailure } from '../../nodes/PlivoPhlo/helpers/failures';
+import { failureFacts, InputError, PhloFailure, StoreFailure } from '../../nodes/PlivoPhlo/helpers/failures';
 import { errorItem, toNodeError } from '../../nodes/PlivoPhlo/helpers/nodeErrors';
 import { PLIVO_NODE_TYPE } from '../support/workflows';
 
@@ -12,7 +12,7 @@ describe('toNodeError', () => {
 	const refused = new PhloFailure(
 		{ summary: 'Plivo PHLO error (HTTP 404)', detail: 'member not found' },
 		'Check the PHLO ID.',
-		failureDetails('rejected', 3, target, { status: 404, api_id: 'a-1' }),
+		failureFacts('rejected', target, { status: 404, api_id: 'a-1' }),
 	);
 
 	it("gives a person Plivo's words, the item, and the facts, in an n8n API error", () => {
@@ -22,12 +22,18 @@ describe('toNodeError', () => {
 			'Plivo PHLO error (HTTP 404) [item 3]: member not found (outcome: rejected; to: +14155551234; trigger_source: +14155550000; api_id: a-1)',
 		);
 		expect(error).toMatchObject({ description: 'Check the PHLO ID.', httpCode: '404' });
-		expect(error.context).toMatchObject({ itemIndex: 3, details: refused.details });
+		expect(error.context).toMatchObject({ itemIndex: 3, details: { ...refused.facts, item_index: 3 } });
+	});
+
+	it('is the one place the item index enters: the same failure placed on two items', () => {
+		expect(refused.message).toBe('Plivo PHLO error (HTTP 404): member not found');
+		expect(toNodeError(node, refused, 7, 'person').message).toMatch(/^Plivo PHLO error \(HTTP 404\) \[item 7\]: member not found /);
+		expect(toNodeError(node, refused, 8, 'person').context.details).toMatchObject({ item_index: 8 });
 	});
 
 	it('gives a tool the same words, short, without the item or the facts', () => {
 		expect(toNodeError(node, refused, 3, 'tool').message).toBe('Refused by Plivo, nothing was done: Plivo PHLO error (HTTP 404): member not found.');
-		const unknown = new PhloFailure({ summary: 'Could not complete the request to Plivo PHLO at h: no answer within 5 ms' }, '', failureDetails('unknown', 0, target));
+		const unknown = new PhloFailure({ summary: 'Could not complete the request to Plivo PHLO at h: no answer within 5 ms' }, '', failureFacts('unknown', target));
 		expect(toNodeError(node, unknown, 0, 'tool').message).toBe(
 			"Outcome unknown: Could not complete the request to Plivo PHLO at h: no answer within 5 ms. The call may have been placed. Do not retry: a person must check Plivo's call logs.",
 		);
@@ -69,7 +75,7 @@ describe('toNodeError', () => {
 describe('errorItem', () => {
 	it('keeps the message and the details in json, the error beside it, paired to its input item', () => {
 		const error = toNodeError(node, new InputError('role', 'Role "boss" is not allowed'), 6, 'person');
-		expect(errorItem(error, 6)).toEqual({
+		expect(errorItem(error)).toEqual({
 			json: { error: 'Role "boss" is not allowed [item 6]', details: { outcome: 'not_sent', item_index: 6, field: 'role' } },
 			error,
 			pairedItem: { item: 6 },

@@ -1,4 +1,5 @@
-import { MIN_REQUESTS_PER_SECOND, Pacer, type Clock } from '../../nodes/PlivoPhlo/transport/pacer';
+import { MIN_REQUESTS_PER_SECOND, Pacer, RECOVERY_DOUBLING_MS, type Clock } from '../../nodes/PlivoPhlo/transport/pacer';
+import { AccountPacers } from '../../nodes/PlivoPhlo/transport/pacing';
 
 /**
  * A clock that moves only when someone sleeps: every wait is recorded, nothing depends on real time.
@@ -111,8 +112,8 @@ describe('Pacer, for one run', () => {
 	});
 
 	it('never slows below the floor', () => {
-		const { pacer, runs } = setUp(1);
-		for (let i = 0; i < 20; i++) runs[0].backOff(0);
+		const { clock, pacer, runs } = setUp(1);
+		for (let i = 0; i < 20; i++) runs[0].backOff(clock.now());
 		expect(pacer.rate).toBe(MIN_REQUESTS_PER_SECOND);
 	});
 });
@@ -141,19 +142,17 @@ describe('Pacer, shared by runs (executions) of one account', () => {
 		expect(await started(runs[0].acquire(), runs[0].acquire(), runs[0].acquire())).toEqual([0, 250, 500]);
 	});
 
-	it("one run's 429 pauses the others, and the slowdown ends once every run has left", async () => {
+	it("one run's 429 pauses the others and slows them too", async () => {
 		const { clock, pacer, runs, started } = setUp(4, 4);
 		const [a, b] = runs;
 		await a.acquire();
 		a.backOff(clock.now() + 2000);
-		expect(await started(b.acquire(), b.acquire())).toEqual([2000, 2500]);
-		expect(pacer.rate).toBe(2);
-		a.leave();
-		expect(pacer.rate).toBe(2);
-		b.leave();
-		const next = pacer.join(4);
-		expect(pacer.rate).toBe(4);
-		next.leave();
+		const [first, second] = await started(b.acquire(), b.acquire());
+		expect(first).toBe(2000);
+		// Half the rate (500 ms apart), already climbing back, and slower than the 250 ms asked for.
+		expect(second - first).toBeGreaterThan(400);
+		expect(second - first).toBeLessThanOrEqual(500);
+		expect(pacer.rate).toBeLessThan(4);
 	});
 
 	it('a cancelled request gives its turn to the next one', async () => {
@@ -173,5 +172,133 @@ describe('Pacer, shared by runs (executions) of one account', () => {
 		const cancel = new AbortController();
 		cancel.abort();
 		await expect(runs[0].acquire(cancel.signal)).rejects.toThrow('The execution was cancelled');
+	});
+});
+
+/** Starts requests back to back as fast as the pacer lets them, for `ms`; returns when each started. */
+async function steady(acquire: () => Promise<void>, clock: ManualClock, ms: number): Promise<number[]> {
+	const starts: number[] = [];
+	const end = clock.now() + ms;
+	while (clock.now() < end) {
+		await acquire();
+		starts.push(clock.now());
+	}
+	return starts;
+}
+
+const countIn = (starts: number[], from: number, to: number) => starts.filter((time) => time >= from && time < to).length;
+
+describe('Pacer, recovering after a 429 while traffic goes on', () => {
+	it('halves the rate, then climbs back to the set rate within one doubling time of the pause, never past it', async () => {
+		const { clock, pacer, runs } = setUp(2, 2);
+		const [a, b] = runs;
+		await steady(() => a.acquire(), clock, 5000);
+		const pauseEnd = clock.now() + 1000;
+		b.backOff(pauseEnd);
+		expect(pacer.rate).toBe(1);
+		let turn = 0;
+		const starts = await steady(async () => await (turn++ % 2 ? a : b).acquire(), clock, 45_000);
+		// Whole again one doubling time after the pause, and at 90% of it within 0.85 of that time.
+		clock.time = pauseEnd + 0.85 * RECOVERY_DOUBLING_MS;
+		expect(pacer.rate).toBeGreaterThanOrEqual(0.9 * 2);
+		clock.time = pauseEnd + RECOVERY_DOUBLING_MS;
+		expect(pacer.rate).toBe(2);
+		// 20–40 s after the 429: the set rate, never more in any second.
+		expect(countIn(starts, pauseEnd + 19_000, pauseEnd + 39_000)).toBeGreaterThanOrEqual(0.9 * 2 * 20);
+		for (let second = pauseEnd; second < pauseEnd + 44_000; second += 1000) {
+			expect(countIn(starts, second, second + 1000)).toBeLessThanOrEqual(2);
+		}
+		expect(countIn(starts, pauseEnd - 1000, pauseEnd)).toBe(0);
+	});
+
+	it('still slows on every further 429, each halving from where the pace then is', () => {
+		const { clock, pacer, runs } = setUp(8);
+		runs[0].backOff(clock.now());
+		expect(pacer.rate).toBe(4);
+		runs[0].backOff(clock.now());
+		expect(pacer.rate).toBe(2);
+		clock.time += RECOVERY_DOUBLING_MS;
+		expect(pacer.rate).toBe(4);
+		runs[0].backOff(clock.now());
+		expect(pacer.rate).toBe(2);
+	});
+
+	it('halves once for the 429s of requests that were in flight together (during one pause)', () => {
+		const { clock, pacer, runs } = setUp(8);
+		for (let i = 0; i < 5; i++) runs[0].backOff(clock.now() + 2000);
+		expect(pacer.rate).toBe(4);
+	});
+
+	it('keeps the slowdown for the next execution when one leaves during it, and is whole once recovered', () => {
+		const { clock, pacer, runs } = setUp(4);
+		runs[0].backOff(clock.now() + 1000);
+		runs[0].leave();
+		const next = pacer.join(4);
+		expect(pacer.rate).toBe(2);
+		clock.time += 1000 + RECOVERY_DOUBLING_MS;
+		expect(pacer.rate).toBe(4);
+		next.leave();
+	});
+});
+
+describe('Pacer, at a rate far above what is sent', () => {
+	it('starts a request due within the timer resolution at once, without sleeping', async () => {
+		const { clock, runs, started } = setUp(100_000);
+		const times = await started(...Array.from({ length: 50 }, () => runs[0].acquire()));
+		expect(clock.sleeps).toEqual([]);
+		expect(new Set(times)).toEqual(new Set([0]));
+	});
+
+	it('still waits for a turn further off than the timer resolution', async () => {
+		const { clock, runs } = setUp(500);
+		await runs[0].acquire();
+		await runs[0].acquire();
+		expect(clock.sleeps).toEqual([2]);
+	});
+});
+
+describe('AccountPacers, the pacers this process holds', () => {
+	it('drops a pacer once nobody uses it and it has nothing left to enforce, and only then', async () => {
+		const clock = new ManualClock();
+		const pacers = new AccountPacers(clock);
+		const run = pacers.join('https://p', 'MA1', 2);
+		await run.acquire();
+		run.backOff(clock.now() + 3000);
+		run.leave();
+		const other = () => pacers.join('https://p', 'MA2', 2).leave();
+		other();
+		expect(pacers.size).toBe(2);
+		clock.time += 3000;
+		other();
+		expect(pacers.size).toBe(2); // the pause is over, the slowdown is not
+		clock.time += RECOVERY_DOUBLING_MS * 7;
+		other();
+		expect(pacers.size).toBe(1);
+	});
+
+	it('keeps a pacer whose last request is within the slowest interval', async () => {
+		const clock = new ManualClock();
+		const pacers = new AccountPacers(clock);
+		const run = pacers.join('https://p', 'MA1', 2);
+		await run.acquire();
+		run.leave();
+		clock.time += 1000 / MIN_REQUESTS_PER_SECOND - 1;
+		pacers.join('https://p', 'MA2', 0).leave();
+		expect(pacers.size).toBe(2);
+		clock.time += 1;
+		pacers.join('https://p', 'MA2', 0).leave();
+		expect(pacers.size).toBe(1);
+	});
+
+	it('keeps the schedule between single-item executions that follow each other', async () => {
+		const clock = new ManualClock();
+		const pacers = new AccountPacers(clock);
+		const first = pacers.join('https://p', 'MA1', 2);
+		await first.acquire();
+		first.leave();
+		const second = pacers.join('https://p', 'MA1', 2);
+		const before = clock.now();
+		await second.acquire();
+		expect(clock.now() - before).toBe(500);
 	});
 });

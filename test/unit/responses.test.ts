@@ -16,8 +16,8 @@ const failureOf = (run: () => unknown): PhloFailure => thrownBy(run, PhloFailure
 describe('interpretAnswer', () => {
 	it("returns Plivo's body unchanged on success", () => {
 		const body = { api_id: 'a1', error: '' };
-		expect(interpretAnswer(post, { statusCode: 201, headers: {}, body }, 0)).toBe(body);
-		expect(interpretAnswer(get, { statusCode: 200, headers: {}, body: '{"api_id":"a2","name":"x"}' }, 0)).toEqual({
+		expect(interpretAnswer(post, { statusCode: 201, headers: {}, body })).toBe(body);
+		expect(interpretAnswer(get, { statusCode: 200, headers: {}, body: '{"api_id":"a2","name":"x"}' })).toEqual({
 			api_id: 'a2',
 			name: 'x',
 		});
@@ -25,12 +25,11 @@ describe('interpretAnswer', () => {
 
 	it('treats a 2xx answer with a non-empty error as a refusal', () => {
 		const failure = failureOf(() =>
-			interpretAnswer(post, { statusCode: 201, headers: {}, body: { api_id: 'a3', error: 'Member not in call' } }, 4),
+			interpretAnswer(post, { statusCode: 201, headers: {}, body: { api_id: 'a3', error: 'Member not in call' } }),
 		);
-		expect(failure.message).toBe('Plivo PHLO error (HTTP 201) [item 4]: Member not in call');
-		expect(failure.details).toEqual({
+		expect(failure.message).toBe('Plivo PHLO error (HTTP 201): Member not in call');
+		expect(failure.facts).toEqual({
 			outcome: 'rejected',
-			item_index: 4,
 			status: 201,
 			api_id: 'a3',
 			plivo_error: 'Member not in call',
@@ -49,35 +48,35 @@ describe('interpretAnswer', () => {
 		[503, 'unknown', /check the call logs/],
 	])('HTTP %i with a Plivo error body is %s', (status, outcome, hint) => {
 		const failure = failureOf(() =>
-			interpretAnswer(post, { statusCode: status, headers: {}, body: { api_id: 'x', error: 'boom' } }, 1),
+			interpretAnswer(post, { statusCode: status, headers: {}, body: { api_id: 'x', error: 'boom' } }),
 		);
-		expect(failure.details.outcome).toBe(outcome);
-		expect(failure.details.status).toBe(status);
-		expect(failure.message).toBe(`Plivo PHLO error (HTTP ${status}) [item 1]: boom`);
+		expect(failure.facts.outcome).toBe(outcome);
+		expect(failure.facts.status).toBe(status);
+		expect(failure.message).toBe(`Plivo PHLO error (HTTP ${status}): boom`);
 		expect(failure.description).toMatch(hint);
 	});
 
 	it('explains an HTML error page in one line', () => {
 		const html = '<html><head><style>p{}</style></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>';
-		const failure = failureOf(() => interpretAnswer(post, { statusCode: 502, headers: {}, body: html }, 2));
-		expect(failure.message).toBe('Plivo PHLO answered HTTP 502 with a body that is not JSON [item 2]: 502 Bad Gateway nginx');
-		expect(failure.details.outcome).toBe('unknown');
+		const failure = failureOf(() => interpretAnswer(post, { statusCode: 502, headers: {}, body: html }));
+		expect(failure.message).toBe('Plivo PHLO answered HTTP 502 with a body that is not JSON: 502 Bad Gateway nginx');
+		expect(failure.facts.outcome).toBe('unknown');
 	});
 
 	it('a 2xx body that cannot be read leaves the outcome unknown', () => {
-		const failure = failureOf(() => interpretAnswer(post, { statusCode: 201, headers: {}, body: '{"api_id":"tr' }, 0));
-		expect(failure.details.outcome).toBe('unknown');
+		const failure = failureOf(() => interpretAnswer(post, { statusCode: 201, headers: {}, body: '{"api_id":"tr' }));
+		expect(failure.facts.outcome).toBe('unknown');
 		expect(failure.message).toMatch(/not JSON/);
 	});
 
 	it('a read that fails is safe to repeat, and says so', () => {
-		const failure = failureOf(() => interpretAnswer(get, { statusCode: 500, headers: {}, body: { error: 'x' } }, 0));
+		const failure = failureOf(() => interpretAnswer(get, { statusCode: 500, headers: {}, body: { error: 'x' } }));
 		expect(failure.description).toMatch(/only reads, so running it again is safe/);
 	});
 
 	it('an error without text still names the status', () => {
-		const failure = failureOf(() => interpretAnswer(get, { statusCode: 404, headers: {}, body: {} }, 0));
-		expect(failure.message).toBe('Plivo PHLO error (HTTP 404) [item 0]: HTTP 404 without an error message');
+		const failure = failureOf(() => interpretAnswer(get, { statusCode: 404, headers: {}, body: {} }));
+		expect(failure.message).toBe('Plivo PHLO error (HTTP 404): HTTP 404 without an error message');
 	});
 });
 

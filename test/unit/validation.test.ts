@@ -183,4 +183,10 @@ describe('parseNumberOption', () => {
 		expect(error.field).toBe(field);
 		expect(error.message).toBe(message);
 	});
+
+	it('refuses a number above the maximum, and accepts the maximum itself', () => {
+		expect(parseNumberOption('deduplicationWindowMinutes', 1440, 1, 1440)).toBe(1440);
+		const error = inputErrorOf(() => parseNumberOption('deduplicationWindowMinutes', 1441, 1, 1440));
+		expect(error.message).toBe('Deduplication Window must be a number from 1 to 1440; got 1441');
+	});
 });

@@ -1,10 +1,10 @@
 import { sleep, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { OPTION_DEFAULTS } from '../helpers/defaults';
+import { MAX_DEDUPLICATION_WINDOW_MINUTES, OPTION_DEFAULTS } from '../helpers/defaults';
 import type { Audience } from '../helpers/nodeErrors';
 import { createParameterReader, isParameterSet, type ItemParameters } from '../helpers/parameters';
 import { parseNumberOption } from '../helpers/validation';
-import { processKeysOf, type SentKeys } from '../storage/inProcess';
+import { processDeduplication, type SentKeys } from '../storage/inProcess';
 import { N8nDatabaseStore } from '../storage/n8nDatabase';
 import { StaticDataStore } from '../storage/staticData';
 import { PhloTransport } from '../transport';
@@ -46,10 +46,11 @@ function openDeduplication(context: IExecuteFunctions, settings: ItemParameters)
 		'deduplicationWindowMinutes',
 		settings('options.deduplicationWindowMinutes', OPTION_DEFAULTS.deduplicationWindowMinutes),
 		1,
+		MAX_DEDUPLICATION_WINDOW_MINUTES,
 	);
 	const staticData = context.getWorkflowStaticData('node');
 	const sent = (staticData[STATIC_DATA_KEY] ??= {}) as SentKeys;
-	const store = new StaticDataStore(sent, processKeysOf(scope), minutes, () => Date.now());
+	const store = new StaticDataStore(sent, processDeduplication.keysOf(scope), minutes, () => Date.now());
 	return { store, keyOf: (_, parameters) => userKeyOf(parameters) };
 }
 
@@ -62,8 +63,16 @@ async function open(context: IExecuteFunctions, operation: PhloOperation, audien
 		settings('options.maxRequestsPerSecond', OPTION_DEFAULTS.maxRequestsPerSecond),
 		0,
 	);
-	const deduplication = openDeduplication(context, settings);
+	// Each step that holds something in this process comes after every step that can fail before it,
+	// and a later failure undoes it: a run that cannot open leaves nothing joined or attached.
 	const transport = await PhloTransport.open(context, requestsPerSecond);
+	let deduplication: Deduplication | undefined;
+	try {
+		deduplication = openDeduplication(context, settings);
+	} catch (error) {
+		transport.close();
+		throw error;
+	}
 	const sendItem = createItemSender(context, operation, { parametersOf, transport, deduplication });
 	const close = () => {
 		transport.close();

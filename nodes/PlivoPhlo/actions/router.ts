@@ -40,7 +40,7 @@ export async function router(this: IExecuteFunctions, continueOnFail: boolean): 
 			results[itemIndex] = await run.sendItem(itemIndex);
 		} catch (error) {
 			const nodeError = toNodeError(node, error, itemIndex, run.audience);
-			if (continueOnFail) results[itemIndex] = errorItem(nodeError, itemIndex);
+			if (continueOnFail) results[itemIndex] = errorItem(nodeError);
 			else if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error: nodeError };
 		}
 	};

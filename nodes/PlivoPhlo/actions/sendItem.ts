@@ -56,11 +56,11 @@ export function createItemSender(
 		if (store && !(await claimOrFail(store, key, request.target))) {
 			return { json: { skipped: 'duplicate', key }, pairedItem: { item: itemIndex } };
 		}
-		const sent = await transport.send(request, { itemIndex, timeout }).then(
+		const sent = await transport.send(request, timeout).then(
 			(json) => ({ json }),
 			(error: unknown) => ({ error }),
 		);
-		const mayHaveActed = 'json' in sent || (sent.error instanceof PhloFailure && sent.error.details.outcome === 'unknown');
+		const mayHaveActed = 'json' in sent || (sent.error instanceof PhloFailure && sent.error.facts.outcome === 'unknown');
 		if (store) {
 			// A key that cannot be released stays claimed: it blocks a re-send, which is the safe side.
 			await (mayHaveActed ? store.keep(key) : store.release(key)).catch((error: unknown) => {

@@ -1,6 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { OPTION_DEFAULTS, SHARED_STORE_MAX_KEYS } from '../helpers/defaults';
+import {
+	MAX_DEDUPLICATION_WINDOW_MINUTES,
+	OPTION_DEFAULTS,
+	PROCESS_MAX_KEYS,
+	SAVED_MAX_KEYS,
+	SHARED_STORE_MAX_KEYS,
+} from '../helpers/defaults';
 
 /** What each Deduplication Store guarantees, measured, in the package's documentation. */
 const STORE_GUARANTEES =
@@ -30,7 +36,7 @@ export const optionsField: INodeProperties = {
 			default: allowedDestinations,
 			placeholder: '+1415*, sip:*@example.com',
 			description:
-				'Only dial destinations matching one of these patterns (comma-separated, * matches anything). Recommended when an AI agent uses this node as a tool.',
+				'Patterns (comma-separated, * matches anything) that To and every phone number or SIP/tel URI anywhere in a Run PHLO payload must match; Trigger Source is not checked, as it is already in the call. Recommended when an AI agent uses this node as a tool.',
 		},
 		{
 			displayName: 'Concurrency',
@@ -73,9 +79,10 @@ export const optionsField: INodeProperties = {
 			displayName: 'Deduplication Window (Minutes)',
 			name: 'deduplicationWindowMinutes',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: MAX_DEDUPLICATION_WINDOW_MINUTES },
 			default: deduplicationWindowMinutes,
-			description: 'How long a sent key keeps an item with the same key from being sent (Workflow Static Data store)',
+			description:
+				`How long a sent key keeps an item with the same key from being sent (Workflow Static Data store), up to a day. The store holds the newest ${PROCESS_MAX_KEYS.toLocaleString('en-US')} keys per node in n8n's memory and saves the newest ${SAVED_MAX_KEYS.toLocaleString('en-US')} with the workflow, which is what outlasts a restart.`,
 		},
 		{
 			displayName: 'Max Requests per Second',

@@ -31,3 +31,14 @@ export const OPTION_DEFAULTS = {
 	/** Milliseconds to wait for Plivo's answer. */
 	timeout: 60_000,
 } as const;
+
+/**
+ * What the Workflow Static Data store holds per node: at most this many keys in the n8n process's
+ * memory, and the newest of them, at most `SAVED_MAX_KEYS`, in the workflow's static data that n8n
+ * reads and saves with every execution. Past either bound the oldest key is forgotten first.
+ */
+export const PROCESS_MAX_KEYS = 100_000;
+export const SAVED_MAX_KEYS = 1_000;
+
+/** The longest Deduplication Window accepted: a day. */
+export const MAX_DEDUPLICATION_WINDOW_MINUTES = 1_440;

@@ -16,9 +16,9 @@ export interface RequestTarget {
  */
 export type Outcome = 'not_sent' | 'rejected' | 'unknown';
 
-export interface FailureDetails extends IDataObject {
+/** What is known of a failure before it is placed on an item. */
+export interface FailureFacts extends IDataObject {
 	outcome: Outcome;
-	item_index: number;
 	/** HTTP status of Plivo's answer, when there was one. */
 	status?: number;
 	/** Plivo's `api_id`: what Plivo support asks for. */
@@ -32,9 +32,15 @@ export interface FailureDetails extends IDataObject {
 	member_address?: string;
 }
 
+/** A failure's facts on its item: what the error item's `details` hold. */
+export interface FailureDetails extends FailureFacts {
+	item_index: number;
+}
+
 /**
  * A failure's words in parts. The item's message puts the item index between them
- * (`summary [item N]: detail`); an AI agent's tool answer joins them without it.
+ * (`summary [item N]: detail`, built in `nodeErrors.ts`, the only place that knows the item); an AI
+ * agent's tool answer joins them without it.
  */
 export interface Wording {
 	/** What happened, e.g. `Plivo PHLO error (HTTP 404)`. */
@@ -42,9 +48,6 @@ export interface Wording {
 	/** Plivo's own words, or an excerpt of its answer. */
 	detail?: string;
 }
-
-export const itemWording = ({ summary, detail }: Wording, itemIndex: number): string =>
-	`${summary} [item ${itemIndex}]${detail ? `: ${detail}` : ''}`;
 
 export const plainWording = ({ summary, detail }: Wording): string => (detail ? `${summary}: ${detail}` : summary);
 
@@ -64,9 +67,9 @@ export class PhloFailure extends Error {
 	constructor(
 		readonly wording: Wording,
 		readonly description: string,
-		readonly details: FailureDetails,
+		readonly facts: FailureFacts,
 	) {
-		super(itemWording(wording, details.item_index));
+		super(plainWording(wording));
 		this.name = 'PhloFailure';
 	}
 }
@@ -82,17 +85,12 @@ export class StoreFailure extends Error {
 	}
 }
 
-export function failureDetails(
-	outcome: Outcome,
-	itemIndex: number,
-	target: RequestTarget,
-	extra: Partial<FailureDetails> = {},
-): FailureDetails {
-	const details: FailureDetails = { outcome, item_index: itemIndex };
+export function failureFacts(outcome: Outcome, target: RequestTarget, extra: Partial<FailureFacts> = {}): FailureFacts {
+	const facts: FailureFacts = { outcome };
 	for (const [key, value] of Object.entries({ ...target, ...extra })) {
-		if (value !== undefined && value !== '') details[key] = value;
+		if (value !== undefined && value !== '') facts[key] = value;
 	}
-	return details;
+	return facts;
 }
 
 export function adviceFor(outcome: Outcome, sideEffects: boolean): string {

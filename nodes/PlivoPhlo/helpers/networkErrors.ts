@@ -1,4 +1,4 @@
-import { adviceFor, failureDetails, PhloFailure } from './failures';
+import { adviceFor, failureFacts, PhloFailure } from './failures';
 import type { PhloRequest } from './requests';
 
 /** Errors raised before a request is written: nothing reached Plivo, so the request may be sent again. */
@@ -63,7 +63,6 @@ export const neverReachedPlivo = (code: string | undefined): boolean => code !==
  */
 export function networkFailure(
 	request: PhloRequest,
-	itemIndex: number,
 	code: string | undefined,
 	context: { host: string; timeout: number },
 ): PhloFailure {
@@ -75,6 +74,6 @@ export function networkFailure(
 	return new PhloFailure(
 		{ summary: `Could not complete the request to Plivo PHLO at ${context.host}: ${what}` },
 		`${adviceFor(outcome, request.method === 'POST')} Request: ${request.method} ${request.path}.${code ? ` Network error code: ${code}.` : ''}`,
-		failureDetails(outcome, itemIndex, request.target),
+		failureFacts(outcome, request.target),
 	);
 }

@@ -7,13 +7,13 @@ import {
 } from 'n8n-workflow';
 
 import {
-	failureDetails,
+	failureFacts,
 	InputError,
-	itemWording,
 	PhloFailure,
 	plainWording,
 	StoreFailure,
 	type FailureDetails,
+	type FailureFacts,
 	type Outcome,
 	type Wording,
 } from './failures';
@@ -48,25 +48,40 @@ function toolMessage(outcome: Outcome | undefined, reason: string): string {
 	return `Not sent, nothing was done: ${reason}.`;
 }
 
-function messageFor(audience: Audience, wording: Wording, itemIndex: number, details: FailureDetails, withFacts: boolean): string {
+/** Where the item index enters a failure's words and facts: nowhere else. */
+const placed = (facts: FailureFacts, itemIndex: number): FailureDetails => {
+	const { outcome, ...rest } = facts;
+	return { outcome, item_index: itemIndex, ...rest };
+};
+
+const itemWording = ({ summary, detail }: Wording, itemIndex: number): string =>
+	`${summary} [item ${itemIndex}]${detail ? `: ${detail}` : ''}`;
+
+function messageFor(audience: Audience, wording: Wording, details: FailureDetails, withFacts: boolean): string {
 	if (audience === 'tool') return toolMessage(details.outcome, plainWording(wording));
-	const message = itemWording(wording, itemIndex);
+	const message = itemWording(wording, details.item_index);
 	return withFacts ? `${message} ${factsOf(details)}` : message;
 }
 
 /** A failure nothing was sent for, as n8n shows it: the field or the store at fault, and the item. */
-function notSentError(node: INode, wording: Wording, itemIndex: number, description: string, details: FailureDetails, audience: Audience): NodeOperationError {
-	const nodeError = new NodeOperationError(node, messageFor(audience, wording, itemIndex, details, false), { description, itemIndex });
+function notSentError(node: INode, wording: Wording, description: string, details: FailureDetails, audience: Audience): NodeOperationError {
+	const nodeError = new NodeOperationError(node, messageFor(audience, wording, details, false), {
+		description,
+		itemIndex: details.item_index,
+	});
 	nodeError.context.details = details;
 	return nodeError;
 }
 
-/** Every failure becomes an n8n error carrying the item index and, in its context, the failure's details. */
+/**
+ * Every failure becomes an n8n error carrying the item index and, in its context, the failure's
+ * details. The one place a failure's message is built, and the one place it learns its item.
+ */
 export function toNodeError(node: INode, error: unknown, itemIndex: number, audience: Audience): PhloNodeError {
 	if (error instanceof PhloFailure) {
-		const { details } = error;
+		const details = placed(error.facts, itemIndex);
 		const nodeError = new NodeApiError(node, details as JsonObject, {
-			message: messageFor(audience, error.wording, itemIndex, details, true),
+			message: messageFor(audience, error.wording, details, true),
 			description: error.description,
 			httpCode: details.status === undefined ? undefined : String(details.status),
 			itemIndex,
@@ -75,14 +90,14 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, audi
 		return nodeError;
 	}
 	if (error instanceof InputError) {
-		const details = failureDetails('not_sent', itemIndex, {}, { field: error.field });
+		const details = placed(failureFacts('not_sent', {}, { field: error.field }), itemIndex);
 		const description = `Parameter "${error.field}". Nothing was sent to Plivo for this item.`;
-		return notSentError(node, { summary: error.message }, itemIndex, description, details, audience);
+		return notSentError(node, { summary: error.message }, description, details, audience);
 	}
 	if (error instanceof StoreFailure) {
 		// The store's own words go in the description: n8n swaps a message naming a network code for a generic one.
 		const description = `The deduplication store answered: ${error.storeMessage}. Check that n8n can reach its database, then run the item again.`;
-		return notSentError(node, { summary: error.message }, itemIndex, description, failureDetails('not_sent', itemIndex, error.target), audience);
+		return notSentError(node, { summary: error.message }, description, placed(failureFacts('not_sent', error.target), itemIndex), audience);
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
@@ -94,11 +109,12 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, audi
 }
 
 /**
- * The item "Continue On Fail" puts in place of a failed one. Once n8n routes or continues it, its
- * `json` is cut down to `error` on both release lines, which is why the message carries the facts;
- * `item.error` keeps the description and the details.
+ * The item "Continue On Fail" puts in place of a failed one, at the index `toNodeError` gave it. Once
+ * n8n routes or continues it, its `json` is cut down to `error` on both release lines, which is why
+ * the message carries the facts; `item.error` keeps the description and the details.
  */
-export function errorItem(error: PhloNodeError, itemIndex: number): INodeExecutionData {
+export function errorItem(error: PhloNodeError): INodeExecutionData {
+	const itemIndex = Number(error.context.itemIndex);
 	const details = (error.context.details as FailureDetails | undefined) ?? { item_index: itemIndex };
 	return { json: { error: error.message, details }, error, pairedItem: { item: itemIndex } };
 }

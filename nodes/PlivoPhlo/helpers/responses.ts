@@ -1,6 +1,6 @@
 import { jsonParse, type IDataObject } from 'n8n-workflow';
 
-import { adviceFor, failureDetails, PhloFailure } from './failures';
+import { adviceFor, failureFacts, PhloFailure } from './failures';
 import type { PhloRequest } from './requests';
 
 export interface HttpAnswer {
@@ -73,7 +73,7 @@ const statusHint = (status: number): string =>
  * Turns Plivo's answer into the item's output, or a `PhloFailure` saying what happened and what to do.
  * A 2xx answer whose `error` is not empty is a failure: Plivo reports some refusals that way.
  */
-export function interpretAnswer(request: PhloRequest, answer: HttpAnswer, itemIndex: number): IDataObject {
+export function interpretAnswer(request: PhloRequest, answer: HttpAnswer): IDataObject {
 	const { statusCode: status } = answer;
 	const { json, text } = parseBody(answer.body);
 	const apiId = apiIdOf(json);
@@ -88,7 +88,7 @@ export function interpretAnswer(request: PhloRequest, answer: HttpAnswer, itemIn
 		throw new PhloFailure(
 			{ summary: `Plivo PHLO answered HTTP ${status} with a body that is not JSON`, detail: excerpt(text) },
 			[statusHint(status), adviceFor(outcome, sideEffects), `Request: ${where}.`].filter(Boolean).join(' '),
-			failureDetails(outcome, itemIndex, request.target, { status }),
+			failureFacts(outcome, request.target, { status }),
 		);
 	}
 
@@ -104,6 +104,6 @@ export function interpretAnswer(request: PhloRequest, answer: HttpAnswer, itemIn
 		]
 			.filter(Boolean)
 			.join(' '),
-		failureDetails(outcome, itemIndex, request.target, { status, api_id: apiId, plivo_error: plivoError }),
+		failureFacts(outcome, request.target, { status, api_id: apiId, plivo_error: plivoError }),
 	);
 }

@@ -68,8 +68,9 @@ export function parsePayload(value: unknown): IDataObject {
 	);
 }
 
-/** A number option: finite and at least `minimum`. */
-export function parseNumberOption(field: string, value: unknown, minimum: number): number {
-	if (typeof value === 'number' && Number.isFinite(value) && value >= minimum) return value;
-	throw new InputError(field, `${fieldLabel(field)} must be a number of at least ${minimum}; got ${JSON.stringify(value)}`);
+/** A number option: finite, at least `minimum` and, when given, at most `maximum`. */
+export function parseNumberOption(field: string, value: unknown, minimum: number, maximum = Number.POSITIVE_INFINITY): number {
+	if (typeof value === 'number' && Number.isFinite(value) && value >= minimum && value <= maximum) return value;
+	const range = maximum === Number.POSITIVE_INFINITY ? `of at least ${minimum}` : `from ${minimum} to ${maximum}`;
+	throw new InputError(field, `${fieldLabel(field)} must be a number ${range}; got ${JSON.stringify(value)}`);
 }

@@ -1,7 +1,7 @@
 import type { DeduplicationHelperFunctions, ICheckProcessedOptions } from 'n8n-workflow';
 
 import { SHARED_STORE_MAX_KEYS } from '../helpers/defaults';
-import { inTurn } from './inProcess';
+import { processDeduplication } from './inProcess';
 import type { SentKeyStore } from './sentKeyStore';
 
 const ENTRIES: ICheckProcessedOptions = { mode: 'entries', maxEntries: SHARED_STORE_MAX_KEYS };
@@ -41,7 +41,7 @@ export class N8nDatabaseStore implements SentKeyStore {
 
 	/** Writes the key; true when it was not in the list. */
 	private async record(key: string): Promise<boolean> {
-		const write = async () => await inTurn(this.scope, async () => await this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
+		const write = async () => await processDeduplication.inTurn(this.scope, async () => await this.helpers.checkProcessedAndRecord([key], 'node', ENTRIES));
 		const { new: added } = await write().catch(async (error: unknown) => {
 			if (!(error instanceof Error && LIST_CREATED_MEANWHILE.test(error.message))) throw error;
 			return await write();
@@ -63,7 +63,7 @@ export class N8nDatabaseStore implements SentKeyStore {
 	}
 
 	async release(key: string): Promise<void> {
-		await inTurn(this.scope, async () => await this.helpers.removeProcessed([key], 'node', ENTRIES));
+		await processDeduplication.inTurn(this.scope, async () => await this.helpers.removeProcessed([key], 'node', ENTRIES));
 	}
 
 	close(): void {}

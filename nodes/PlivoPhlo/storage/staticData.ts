@@ -2,30 +2,28 @@ import type { ProcessKeys, SentKeys } from './inProcess';
 import type { SentKeyStore } from './sentKeyStore';
 
 /**
- * Keys in the workflow's static data, for n8n in one process. n8n saves static data when a production
- * execution ends; what executions running at the same time have claimed is known at once through the
- * process's shared keys. A key blocks its duplicates for `windowMinutes`, then it is forgotten.
+ * Keys for n8n in one process: held in the process's memory for the window, and the newest of them in
+ * the workflow's static data, which n8n saves when a production execution ends and which brings them
+ * back after n8n restarts. What executions running at the same time have claimed is known at once
+ * through the process's shared keys. A key blocks its duplicates for `windowMinutes`, then it is
+ * forgotten.
  */
 export class StaticDataStore implements SentKeyStore {
-	private readonly windowMs: number;
-
 	private readonly detach: () => void;
 
 	constructor(
-		private readonly sent: SentKeys,
+		sent: SentKeys,
 		private readonly inProcess: ProcessKeys,
 		windowMinutes: number,
 		private readonly now: () => number,
 	) {
-		this.windowMs = windowMinutes * 60_000;
-		this.detach = inProcess.attach(sent, this.now() - this.windowMs);
+		this.detach = inProcess.attach(sent, windowMinutes * 60_000, this.now());
 	}
 
-	/** `sent` holds every key this process knows of: attached, it receives every claim made while it is open. */
 	async claim(key: string): Promise<boolean> {
-		const at = this.sent[key];
-		if (at !== undefined && at >= this.now() - this.windowMs) return false;
-		this.inProcess.claim(key, this.now());
+		const now = this.now();
+		if (this.inProcess.claimedAt(key, now) !== undefined) return false;
+		this.inProcess.claim(key, now);
 		return true;
 	}
 

@@ -7,7 +7,7 @@ import { networkErrorCode, networkFailure, neverReachedPlivo } from '../helpers/
 import type { PacerLease } from './pacer';
 import type { PhloAccount, PhloRequest } from '../helpers/requests';
 import { interpretAnswer, retryAfterMs, type HttpAnswer } from '../helpers/responses';
-import { pacerFor } from './pacing';
+import { processPacers } from './pacing';
 
 type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 const workflowHelpers = n8nWorkflow as unknown as { sleep: AbortableSleep; sleepWithAbort?: AbortableSleep };
@@ -23,11 +23,6 @@ const NOT_SENT_RETRY_DELAYS_MS = [500, 2_000];
 const isFullAnswer = (value: unknown): value is HttpAnswer =>
 	typeof value === 'object' && value !== null && typeof (value as HttpAnswer).statusCode === 'number';
 
-interface SendOptions {
-	itemIndex: number;
-	/** Milliseconds to wait for Plivo's answer. */
-	timeout: number;
-}
 
 /**
  * The only place that talks to Plivo. It loads the credential once per execution and hands it to
@@ -55,7 +50,7 @@ export class PhloTransport {
 		};
 		const authId = typeof data.authId === 'string' ? data.authId.trim() : '';
 		const baseUrl = resolveBaseUrl(data.baseUrl);
-		const pace = pacerFor(baseUrl, authId).join(requestsPerSecond);
+		const pace = processPacers.join(baseUrl, authId, requestsPerSecond);
 		return new PhloTransport(context, credentials, baseUrl, { authId }, pace);
 	}
 
@@ -66,9 +61,10 @@ export class PhloTransport {
 
 	/**
 	 * Sends one request, paced with the account's other requests. Retried only where Plivo cannot have acted: a 429 (after
-	 * `Retry-After`) and an error raised before the request was written.
+	 * `Retry-After`) and an error raised before the request was written. `timeout`: milliseconds to
+	 * wait for Plivo's answer.
 	 */
-	async send(request: PhloRequest, { itemIndex, timeout }: SendOptions): Promise<IDataObject> {
+	async send(request: PhloRequest, timeout: number): Promise<IDataObject> {
 		let rateLimited = 0;
 		let notSent = 0;
 		for (;;) {
@@ -82,7 +78,7 @@ export class PhloTransport {
 					await this.pause(NOT_SENT_RETRY_DELAYS_MS[notSent++]);
 					continue;
 				}
-				throw networkFailure(request, itemIndex, code, { host: new URL(this.baseUrl).host, timeout });
+				throw networkFailure(request, code, { host: new URL(this.baseUrl).host, timeout });
 			}
 			if (answer.statusCode === 429 && rateLimited < RATE_LIMIT_RETRIES) {
 				const wait = retryAfterMs(answer.headers, Date.now()) ?? 1_000 * 2 ** rateLimited;
@@ -92,7 +88,7 @@ export class PhloTransport {
 					continue;
 				}
 			}
-			return interpretAnswer(request, answer, itemIndex);
+			return interpretAnswer(request, answer);
 		}
 	}
 
