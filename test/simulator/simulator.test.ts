@@ -32,6 +32,7 @@ const MPC = `/v1/phlo/${DEMO_PHLO_ID}/multi_party_call/${DEMO_NODE_ID}`;
 const member = (address: string): string => `${MPC}/members/${address}`;
 const dial = (to: string, extra: Record<string, unknown> = {}): string =>
 	JSON.stringify({ action: 'call', to, role: 'agent', trigger_source: '+14155550000', ...extra });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const basicAuth = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 interface Answer {
@@ -600,6 +601,85 @@ describe('programmatic faults', () => {
 		// All used up.
 		for (const to of ['+1', '+2', '+3', '+4', '+5', '+6', '+7']) expect((await send('POST', MPC, dial(to))).status).toBe(201);
 	});
+
+	it('afterMs and forMs bound a fault in time: it starts late, applies to every request meanwhile, then is dropped', async () => {
+		sim.addFault({ fault: { type: 'html-error', status: 503 }, afterMs: 300, forMs: 400 });
+		expect((await send('POST', MPC, dial('+14155550001'))).status).toBe(201);
+		await sleep(400);
+		expect((await send('POST', MPC, dial('+14155550002'))).status).toBe(503);
+		expect((await send('POST', MPC, dial('+14155550003'))).status).toBe(503);
+		await sleep(400);
+		expect((await send('POST', MPC, dial('+14155550004'))).status).toBe(201);
+		expect(sim.stats.faultsInjected).toBe(2);
+
+		expect(() => sim.addFault({ fault: { type: 'truncated-json' }, afterMs: -1 })).toThrow(/afterMs must be >= 0/);
+		expect(() => sim.addFault({ fault: { type: 'truncated-json' }, forMs: 0 })).toThrow(/forMs must be positive/);
+	});
+});
+
+describe('refusing connections (an outage)', () => {
+	let down: Simulator;
+	const dialOn = (target: Simulator, to: string, agent?: Agent) =>
+		axios.post(`${target.url}${MPC}`, JSON.parse(dial(to)) as unknown, {
+			auth: { username: target.authId, password: target.authToken },
+			httpAgent: agent,
+			validateStatus: () => true,
+			timeout: 5_000,
+		});
+
+	beforeEach(async () => {
+		down = await startSimulator();
+	});
+
+	afterEach(async () => {
+		await down.close();
+	});
+
+	it('closes the port for forMs (ECONNREFUSED), then listens again on the same port', async () => {
+		const { port } = down;
+		down.refuseConnections(400);
+		expect(down.refusing).toBe(true);
+		expect(await networkError(dialOn(down, '+14155550001'))).toBe('ECONNREFUSED');
+		await sleep(600);
+		expect(down.refusing).toBe(false);
+		expect(down.port).toBe(port);
+		expect((await dialOn(down, '+14155550002')).status).toBe(201);
+		expect(down.requests.map((request) => request.to)).toEqual(['+14155550002']);
+	});
+
+	it('closes idle keep-alive connections, and the answers in flight close theirs', async () => {
+		const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+		try {
+			expect((await dialOn(down, '+14155550001', agent)).status).toBe(201);
+			down.addFault({ match: { to: '+14155550002' }, fault: { type: 'slow', delayMs: 300 }, times: 1 });
+			const inFlight = dialOn(down, '+14155550002', agent);
+			await sleep(100);
+			down.refuseConnections(1_000);
+			const answer = await inFlight;
+			expect(answer.status).toBe(201);
+			expect(answer.headers.connection).toBe('close');
+			await sleep(50);
+			// The kept-alive connection is gone too: the next request has to connect, and is refused.
+			expect(await networkError(dialOn(down, '+14155550003', agent))).toBe('ECONNREFUSED');
+		} finally {
+			agent.destroy();
+		}
+	});
+
+	it('a second call extends the outage; reset() ends it at once; close() works meanwhile', async () => {
+		down.refuseConnections(200);
+		down.refuseConnections(800);
+		await sleep(400);
+		expect(down.refusing).toBe(true);
+		down.reset();
+		await sleep(50);
+		expect(down.refusing).toBe(false);
+		expect((await dialOn(down, '+14155550001')).status).toBe(201);
+
+		down.refuseConnections(60_000);
+		await down.close();
+		expect(() => down.refuseConnections(0)).toThrow(/forMs must be positive/);
+	});
 });
 
 describe('rate limit', () => {
@@ -785,6 +865,51 @@ describe('control API', () => {
 		expect(sim.latencyMs).toBe(0);
 		expect(sim.rateLimit).toBeUndefined();
 		expect(sim.stats.received).toBe(0);
+	});
+
+	it('arms faults sent as JSON, with times, afterMs and forMs; refuses a fault it cannot read', async () => {
+		const control = axios.create({ baseURL: `${sim.url}/__simulator/`, validateStatus: () => true });
+		const armed = await control.post('faults', { fault: { type: 'rate-limited', retryAfterSeconds: 2 }, times: 1 });
+		expect(armed.status).toBe(200);
+		const limited = await send('POST', MPC, dial('+14155550001'));
+		expect(limited.status).toBe(429);
+		expect(limited.headers['retry-after']).toBe('2');
+		expect((await send('POST', MPC, dial('+14155550001'))).status).toBe(201);
+
+		await control.post('faults', { fault: { type: 'rate-limited', retryAfterSeconds: null }, match: { to: '+14155550002' }, times: 1 });
+		const bare = await send('POST', MPC, dial('+14155550002'));
+		expect(bare.status).toBe(429);
+		expect(bare.headers['retry-after']).toBeUndefined();
+
+		await control.post('faults', { fault: { type: 'slow', delayMs: 200 }, afterMs: 0, forMs: 60_000, times: 1 });
+		const started = Date.now();
+		expect((await send('POST', MPC, dial('+14155550003'))).status).toBe(201);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+
+		expect((await control.post('faults', { fault: { type: 'meltdown' } })).status).toBe(400);
+		expect((await control.post('faults', { fault: { type: 'slow' } })).data).toEqual({ error: 'delayMs is required' });
+		expect((await control.post('faults', { fault: { type: 'html-error', status: 503 }, times: 0 })).data).toEqual({
+			error: 'addFault: times must be positive',
+		});
+		expect((await control.post('faults', { fault: { type: 'plivo-error', status: 403 }, match: 'all' })).status).toBe(400);
+		expect(sim.stats.faultsInjected).toBe(3);
+	});
+
+	it('POST refuse answers, then refuses connections (the control API too) for forMs', async () => {
+		const down = await startSimulator();
+		try {
+			const control = axios.create({ baseURL: `${down.url}/__simulator/`, validateStatus: () => true, timeout: 5_000 });
+			expect((await control.post('refuse', { forMs: 0 })).status).toBe(400);
+			const answer = await control.post('refuse', { forMs: 500 });
+			expect(answer.data).toEqual({ refusingForMs: 500 });
+			await sleep(50);
+			expect(down.refusing).toBe(true);
+			expect(await networkError(control.get('requests'))).toBe('ECONNREFUSED');
+			await sleep(700);
+			expect((await control.get('requests')).status).toBe(200);
+		} finally {
+			await down.close();
+		}
 	});
 });
 

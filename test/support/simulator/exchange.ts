@@ -16,6 +16,8 @@ export interface ExchangeHost {
 	readonly timers: Set<NodeJS.Timeout>;
 	/** Read at answer time, so that `setLatency` also affects requests already being read. */
 	latencyMs(): number;
+	/** While the simulator refuses connections, answers close theirs, so that no client keeps one open through the outage. */
+	refusing(): boolean;
 }
 
 export class Exchange {
@@ -62,6 +64,7 @@ export class Exchange {
 		}
 		res.writeHead(status, {
 			...headers,
+			...(this.host.refusing() ? { Connection: 'close' } : {}),
 			'Content-Type': contentType,
 			'Content-Length': Buffer.byteLength(body),
 		});

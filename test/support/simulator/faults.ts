@@ -140,4 +140,8 @@ export interface FaultSpec {
 	fault: Fault;
 	/** How many requests it applies to (default: unlimited). */
 	times?: number;
+	/** It starts this many ms after it is armed (default 0): a scheduled phase, such as the second half of an outage. */
+	afterMs?: number;
+	/** Once started, it applies for this many ms and is then dropped (default: until used up or `reset()`). */
+	forMs?: number;
 }

@@ -81,6 +81,9 @@ interface ArmedFault {
 	to: string | undefined;
 	fault: Fault;
 	remaining: number;
+	/** Date.now() from which it applies, and until which (exclusive). */
+	from: number;
+	until: number;
 }
 
 export class ArmedFaults {
@@ -93,7 +96,12 @@ export class ArmedFaults {
 	add(spec: FaultSpec): void {
 		const times = spec.times ?? Infinity;
 		if (!(times > 0)) throw new Error('addFault: times must be positive');
-		this.armed.push({ to: spec.match?.to, fault: spec.fault, remaining: times });
+		const afterMs = spec.afterMs ?? 0;
+		const forMs = spec.forMs ?? Infinity;
+		if (!(afterMs >= 0)) throw new Error('addFault: afterMs must be >= 0');
+		if (!(forMs > 0)) throw new Error('addFault: forMs must be positive');
+		const from = Date.now() + afterMs;
+		this.armed.push({ to: spec.match?.to, fault: spec.fault, remaining: times, from, until: from + forMs });
 	}
 
 	clear(): void {
@@ -105,7 +113,10 @@ export class ArmedFaults {
 	 * read): only a reset-before-body fault with no `to` to check can act.
 	 */
 	take(record: RecordedRequest, early: boolean): FoundFault | undefined {
+		const now = Date.now();
+		if (this.armed.some((armed) => armed.until <= now)) this.armed = this.armed.filter((armed) => armed.until > now);
 		for (const armed of this.armed) {
+			if (armed.from > now) continue;
 			if (early && (armed.to !== undefined || armed.fault.type !== 'reset-before-body')) continue;
 			if (armed.to !== undefined && armed.to !== record.to) continue;
 			armed.remaining--;

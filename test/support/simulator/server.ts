@@ -52,6 +52,9 @@ class PhloSimulator implements Simulator {
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private latency: number;
 	private closed = false;
+	/** Set while the port is closed by `refuseConnections`: the timer that listens again. */
+	private reopenTimer: NodeJS.Timeout | undefined;
+	private refusingUntil = 0;
 
 	constructor(private readonly options: SimulatorOptions) {
 		this.host = options.host ?? '127.0.0.1';
@@ -74,7 +77,12 @@ class PhloSimulator implements Simulator {
 		this.faultAnswers = new FaultAnswers(options.hugeBodyBytes ?? DEFAULTS.hugeBodyBytes, (record) =>
 			this.routes.successBody(record),
 		);
-		this.exchangeHost = { recorder: this.recorder, timers: this.timers, latencyMs: () => this.latency };
+		this.exchangeHost = {
+			recorder: this.recorder,
+			timers: this.timers,
+			latencyMs: () => this.latency,
+			refusing: () => this.refusing,
+		};
 
 		this.server = createServer((req, res) => this.handle(req, res));
 		this.server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -82,18 +90,22 @@ class PhloSimulator implements Simulator {
 	}
 
 	async listen(): Promise<void> {
-		await new Promise<void>((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(this.options.port ?? 0, this.host, () => {
-				this.server.off('error', reject);
-				resolve();
-			});
-		});
+		await this.listenOn(this.options.port ?? 0);
 		const address = this.server.address();
 		if (address === null || typeof address === 'string') throw new Error('the simulator is not listening on a TCP port');
 		this.port = address.port;
 		const host = this.host.includes(':') ? `[${this.host}]` : this.host;
 		this.url = `http://${host}:${this.port}`;
+	}
+
+	private async listenOn(port: number): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, this.host, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
 	}
 
 	get credentials(): { authId: string; authToken: string; baseUrl: string } {
@@ -120,11 +132,17 @@ class PhloSimulator implements Simulator {
 		return this.recorder.recording;
 	}
 
+	get refusing(): boolean {
+		return this.reopenTimer !== undefined;
+	}
+
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
+		clearTimeout(this.reopenTimer);
+		this.reopenTimer = undefined;
 		await new Promise<void>((resolve) => {
 			this.server.close(() => resolve());
 			this.server.closeAllConnections();
@@ -137,6 +155,7 @@ class PhloSimulator implements Simulator {
 		this.latency = this.options.latencyMs ?? 0;
 		this.limiter.set(this.options.rateLimit);
 		this.recorder.recording = this.options.record ?? true;
+		if (this.refusing) this.scheduleReopen(0);
 	}
 
 	count(filter?: RequestFilter): number {
@@ -170,6 +189,38 @@ class PhloSimulator implements Simulator {
 
 	onRequest(listener: RequestListener): () => void {
 		return this.recorder.listen(listener);
+	}
+
+	refuseConnections(forMs: number): void {
+		if (!(forMs > 0)) throw new Error('refuseConnections: forMs must be positive');
+		if (this.closed) return;
+		this.refusingUntil = Math.max(this.refusingUntil, Date.now() + forMs);
+		if (this.server.listening) {
+			// Closing the listening socket is what makes connecting fail at once with ECONNREFUSED, as a
+			// stopped server does; idle keep-alive connections would otherwise still reach us.
+			this.server.close();
+			this.server.closeIdleConnections();
+		}
+		this.scheduleReopen(this.refusingUntil - Date.now());
+	}
+
+	/** Listens again on the same port after `ms`; should the port be taken meanwhile, tries again shortly. */
+	private scheduleReopen(ms: number): void {
+		clearTimeout(this.reopenTimer);
+		const timer = setTimeout(() => {
+			if (this.closed || this.reopenTimer !== timer) return;
+			this.listenOn(this.port).then(
+				() => {
+					if (this.reopenTimer !== timer) return;
+					this.reopenTimer = undefined;
+					this.refusingUntil = 0;
+				},
+				() => {
+					if (!this.closed && this.reopenTimer === timer) this.scheduleReopen(100);
+				},
+			);
+		}, ms);
+		this.reopenTimer = timer;
 	}
 
 	private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -169,8 +169,10 @@ export interface Simulator {
 	readonly latencyMs: number;
 	readonly rateLimit: RateLimit | undefined;
 	readonly recording: boolean;
+	/** True while `refuseConnections` keeps the port closed. */
+	readonly refusing: boolean;
 	close(): Promise<void>;
-	/** Forgets requests (`seq` restarts at 0), counters, faults and rate-limit windows; restores the start options' latency, rate limit and recording. */
+	/** Forgets requests (`seq` restarts at 0), counters, faults and rate-limit windows; restores the start options' latency, rate limit and recording; ends a refusal. */
 	reset(): void;
 	count(filter?: RequestFilter): number;
 	filter(filter?: RequestFilter): RecordedRequest[];
@@ -181,6 +183,13 @@ export interface Simulator {
 	/** `true`: Plivo's default limit; `false`: off. Clears the windows. */
 	setRateLimit(limit: RateLimit | boolean): void;
 	setRecording(on: boolean): void;
+	/**
+	 * An outage as a client sees it: the port stops listening for `forMs` (connecting is refused,
+	 * ECONNREFUSED), idle keep-alive connections are closed, answers still in flight close theirs; then
+	 * it listens again on the same port. Calling it again while refusing extends the outage; `reset()`
+	 * and `close()` end it. The control API is unreachable meanwhile.
+	 */
+	refuseConnections(forMs: number): void;
 	/** Listener called once per finished request; returns a function that unsubscribes it. */
 	onRequest(listener: RequestListener): () => void;
 }
