@@ -16,7 +16,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerJson, deliverCopies, dialTally, mostInWindow } from '../support/bursts';
+import { answerJson, deliverCopies, dialTally, mostInWindow, sendSteadily } from '../support/bursts';
 import { countBy, sendWebhooks } from '../support/n8nMain';
 import { ensureN8n, LINES, packPackage, type CredentialJson, type N8nLine, type WorkflowJson } from '../support/realN8n';
 import { RegularN8n } from '../support/regularN8n';
@@ -33,6 +33,10 @@ const destination = (series: number, index: number): string => `+1415${5_500_000
 const destinations = (series: number, count: number): string[] => Array.from({ length: count }, (_, index) => destination(series, index));
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** A minute of events at 3 per second, each to its own destination. */
+const RECOVERY_EVENTS = 180;
+const recoveryDestination = (index: number): string => `+1415${5_600_000 + index}`;
 
 interface Account {
 	sim: Simulator;
@@ -227,14 +231,16 @@ describe('n8n 2.40.7, one process in regular mode: executions side by side', () 
 	let shared: Account;
 	let other: Account;
 	let backoff: Account;
+	let recovery: Account;
 	let deduplication: Account;
-	let routes: Record<'paced' | 'sharedA' | 'sharedB' | 'other' | 'backoff', Route>;
+	let routes: Record<'paced' | 'sharedA' | 'sharedB' | 'other' | 'backoff' | 'recovery', Route>;
 
 	beforeAll(async () => {
 		paced = await startAccount('eventsCredPaced1');
 		shared = await startAccount('eventsCredShared');
 		other = await startAccount('eventsCredOther1', 'MAYYYYYYYYYYYYYYYYYY');
 		backoff = await startAccount('eventsCredBkoff1');
+		recovery = await startAccount('eventsCredRecov1');
 		deduplication = await startAccount('eventsCredDedup1');
 		routes = {
 			paced: { id: 'eventsPaced00001', path: 'paced', account: paced, options: PACED },
@@ -243,18 +249,19 @@ describe('n8n 2.40.7, one process in regular mode: executions side by side', () 
 			// Its own rate, well above the shared account's: 10 requests in under 2 s.
 			other: { id: 'eventsOther00001', path: 'other', account: other, options: { maxRequestsPerSecond: 5, concurrency: 2 } },
 			backoff: { id: 'eventsBackoff001', path: 'backoff', account: backoff, options: PACED },
+			recovery: { id: 'eventsRecovery01', path: 'recovery', account: recovery, options: PACED, responseMode: 'onReceived' },
 		};
 		n8n = await regularN8n(line);
 		await boot(
 			n8n,
-			[paced, shared, other, backoff, deduplication],
+			[paced, shared, other, backoff, recovery, deduplication],
 			[...Object.values(routes), ...DEDUPLICATION_CASES.map((deduplicationCase) => deduplicationRoute(deduplication, deduplicationCase))],
 		);
 	}, 1_200_000);
 
 	afterAll(async () => {
 		await n8n?.stop();
-		for (const account of [paced, shared, other, backoff, deduplication]) await account?.sim.close();
+		for (const account of [paced, shared, other, backoff, recovery, deduplication]) await account?.sim.close();
 	});
 
 	it(PACE_TITLE, async () => await paceTwentyAtOnce(n8n, line, routes.paced, 1));
@@ -339,6 +346,53 @@ describe('n8n 2.40.7, one process in regular mode: executions side by side', () 
 		expect(duringPause.map(({ to, receivedAt }) => ({ to, msAfterThe429: receivedAt - answeredAt }))).toEqual([]);
 		expect(sentPerDestination).toEqual(sentPerDestination.map(() => 1));
 		expectAllSucceeded(statuses, outcome, count);
+	});
+
+	it('events arriving faster than the rate for a minute, one 429 early on: 20–40 s after it Plivo sees at least 90% of the rate, never more, each event once', async () => {
+		const { sim } = recovery;
+		const { path, id } = routes.recovery;
+		const count = RECOVERY_EVENTS;
+		sim.reset();
+		const url = `${n8n.url}/webhook/${path}`;
+		const arm = setTimeout(() => sim.addFault({ fault: { type: 'rate-limited', retryAfterSeconds: 1 }, times: 1 }), 5 * SECOND);
+		const { answers } = await sendSteadily(url, { count, perSecond: 3 }, (index) => ({ to: recoveryDestination(index) })).finally(() => clearTimeout(arm));
+		const outcome = await outcomeOf(n8n, [id], count);
+
+		const refused = sim.filter({ status: 429 });
+		const answeredAt = refused[0]?.finishedAt ?? Number.NaN;
+		const accepted = sim.filter({ route: 'multiPartyCall.dial', status: 201 }).map((request) => request.receivedAt);
+		const inWindow = (from: number, to: number) => accepted.filter((at) => at >= answeredAt + from * SECOND && at < answeredAt + to * SECOND).length;
+		// The 429 refused its request: Plivo acted on the accepted ones only, so those are counted.
+		const acceptedPerDestination = Array.from({ length: count }, (_, index) => sim.count({ to: recoveryDestination(index), status: 201 }));
+		const tally = {
+			dials: accepted.length,
+			dialledMoreThanOnce: acceptedPerDestination.filter((times) => times > 1).length,
+			notDialled: acceptedPerDestination.filter((times) => times === 0).length,
+		};
+		const perFiveSeconds = Array.from({ length: 8 }, (_, slot) => inWindow(-10 + slot * 5, -5 + slot * 5) / 5);
+		const facts = {
+			n8n: LINES[line].n8n,
+			webhooks: countBy(answers.map((answer) => String(answer.status))),
+			...outcome,
+			refused: refused.length,
+			ratePerSecondBeforeThe429: inWindow(-5, 0) / 5,
+			ratePerSecondEveryFiveSecondsFrom10sBefore: perFiveSeconds,
+			ratePerSecond20To40sAfter: inWindow(20, 40) / 20,
+			mostInAnySecond: mostInWindow(accepted, SECOND),
+			dials: tally.dials,
+			dialledMoreThanOnce: tally.dialledMoreThanOnce,
+			notDialled: tally.notDialled,
+		};
+		record(`recovery-after-429-${line}`, facts);
+		expectAnswered(answers.map((answer) => answer.status), count);
+		expect(refused).toHaveLength(1);
+
+		expect(facts.ratePerSecond20To40sAfter).toBeGreaterThanOrEqual(0.9 * PACED.maxRequestsPerSecond);
+		// Evenly spaced at 2/s, a second holds 2, or 3 when its edges fall on two starts' jitter.
+		expect(facts.mostInAnySecond).toBeLessThanOrEqual(PACED.maxRequestsPerSecond + 1);
+		expect(inWindow(0, 40)).toBeLessThanOrEqual(40 * PACED.maxRequestsPerSecond + 1);
+		expect({ dialledMoreThanOnce: tally.dialledMoreThanOnce, notDialled: tally.notDialled }).toEqual({ dialledMoreThanOnce: 0, notDialled: 0 });
+		expect(outcome).toEqual({ executions: { success: count } });
 	});
 
 	it.each(DEDUPLICATION_CASES)(DEDUPLICATION_TITLE, async (deduplicationCase) => await deduplicate(n8n, line, deduplication, deduplicationCase));

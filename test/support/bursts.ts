@@ -2,7 +2,7 @@
  * Bursts of webhook requests as a CRM sends them, and what to read from what reached "Plivo": shared by
  * the regular-mode (events) and queue-mode suites.
  */
-import { sendWebhookRequests, type WebhookAnswer } from './n8nMain';
+import { postWebhook, sendWebhookRequests, type WebhookAnswer } from './n8nMain';
 import type { Simulator } from './simulator';
 
 /** The most times in any window [t, t + windowMs) that starts at one of them. */
@@ -53,4 +53,25 @@ export function dialTally(sim: Simulator, destinations: string[]) {
 		notDialled: perDestination.filter((times) => times === 0).length,
 		most: Math.max(0, ...perDestination),
 	};
+}
+
+/**
+ * Sends `count` webhook requests at a steady `perSecond`, each on its own schedule without waiting for
+ * the answers before it, as events from a busy CRM arrive. The answers in order, and when each was sent.
+ */
+export async function sendSteadily(
+	url: string,
+	{ count, perSecond }: { count: number; perSecond: number },
+	body: (index: number) => unknown,
+): Promise<{ answers: WebhookAnswer[]; sentAt: number[] }> {
+	const start = Date.now();
+	const sentAt: number[] = [];
+	const answers: Array<Promise<WebhookAnswer>> = [];
+	for (let index = 0; index < count; index++) {
+		const due = start + (index * 1000) / perSecond;
+		await new Promise((done) => setTimeout(done, Math.max(0, due - Date.now())));
+		sentAt.push(Date.now());
+		answers.push(postWebhook(url, body(index)));
+	}
+	return { answers: await Promise.all(answers), sentAt };
 }
