@@ -8,19 +8,21 @@ import {
 	MODEL_NODE_NAME,
 	openAiCredential,
 	PLIVO_TOOL_NAME,
+	runPhloToolParameters,
 	TOOL_ALLOWED_DESTINATIONS,
 	TOOL_TRIGGER_SOURCE,
 } from '../support/agentWorkflows';
 import { ensureN8n, N8nInstance, nodeOutput, packPackage, readJson, type ExecutionResult } from '../support/realN8n';
 import { startScriptedModel, TOOL_ANSWER_PREFIX, type ScriptedModel } from '../support/scriptedModel';
-import { faultNumber, startSimulator, type Simulator } from '../support/simulator';
+import { DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
 import { plivoCredential } from '../support/workflows';
 
 /**
  * The packed package in real n8n 2.x as an AI Agent's tool: AI Agent 3.1 with n8n's OpenAI Chat Model
  * 1.2 pointed at a scripted OpenAI-compatible model on loopback, and Plivo PHLO (Add User, To from
- * `$fromAI`, Allowed Destinations `+1415*`, a Deduplication Key) against the PHLO simulator. The model
- * calls the tool with the numbers the test chose, then answers with what the tool returned.
+ * `$fromAI`, Allowed Destinations `+1415*`, a Deduplication Key; or Run PHLO with the payload from
+ * `$fromAI`) against the PHLO simulator. The model calls the tool with the arguments the test chose, then
+ * answers with what the tool returned.
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -30,6 +32,7 @@ const ALLOWED_WORKFLOW = 'wfAgentAllowed1';
 const OUTSIDE_WORKFLOW = 'wfAgentOutside1';
 /** Also allows the simulator's fault numbers, to see what the model receives when Plivo refuses or does not answer clearly. */
 const FAULTS_WORKFLOW = 'wfAgentFaults01';
+const RUN_PHLO_WORKFLOW = 'wfAgentRunPhlo1';
 const LANGCHAIN_NODES = ['nodes/agents/Agent/Agent.node.js', 'nodes/llms/LMChatOpenAi/LmChatOpenAi.node.js'];
 
 /** The agent test needs n8n 2.x: `E2E_LINES=1.x` (see real-n8n.test.ts) skips it. */
@@ -64,6 +67,12 @@ const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.tri
 				prompt: 'Call the customers on the list into the call centre.',
 				toolParameters: agentToolParameters({ allowedDestinations: `${TOOL_ALLOWED_DESTINATIONS}, +1999555*` }),
 			}),
+			agentWorkflow(RUN_PHLO_WORKFLOW, {
+				plivo,
+				openAi,
+				prompt: 'Start the follow-up PHLO for each customer on the list.',
+				toolParameters: runPhloToolParameters(),
+			}),
 		]);
 	}, 30 * 60_000);
 
@@ -85,29 +94,33 @@ const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.tri
 	}
 
 	/**
-	 * Runs the workflow with the model calling the tool once per `to`, in order; checks the execution
-	 * succeeded and the agent answered with the tool's results; returns what the model received from the
-	 * tool, one parsed result per call.
+	 * Runs the workflow with the model calling the tool once per entry of `toolCalls` (its arguments), in
+	 * order; checks the execution succeeded and the agent answered with the tool's results; returns what
+	 * the model received from the tool, one parsed result per call.
 	 */
-	async function runAgent(workflowId: string, ...to: string[]): Promise<unknown[]> {
-		model.toolCalls = to.map((number) => ({ to: number }));
+	async function runAgentWith(workflowId: string, toolCalls: Array<Record<string, unknown>>): Promise<unknown[]> {
+		model.toolCalls = toolCalls;
 		const result = await n8n.execute(workflowId);
 		succeeded(result);
 		// One model turn per tool call, then the answer that quotes the tool's results.
 		expect(model.requests.map((request) => `${request.method} ${request.path} → ${request.answer}`)).toEqual([
-			...to.map(() => 'POST /v1/chat/completions → tool_call'),
+			...toolCalls.map(() => 'POST /v1/chat/completions → tool_call'),
 			'POST /v1/chat/completions → text',
 		]);
 		const toolResults = model.toolResults();
-		expect(toolResults).toHaveLength(to.length);
+		expect(toolResults).toHaveLength(toolCalls.length);
 		const [agentItem] = nodeOutput(result.execution, AGENT_NODE_NAME);
 		expect(agentItem.json.output).toBe(`${TOOL_ANSWER_PREFIX}${toolResults.join('\n')}`);
 		// n8n ran its own agent and chat model nodes, and the tool once per call.
 		const runData = result.execution?.data.resultData.runData ?? {};
 		expect(Object.keys(runData).sort()).toEqual([AGENT_NODE_NAME, MODEL_NODE_NAME, PLIVO_TOOL_NAME, 'Start'].sort());
-		expect(runData[PLIVO_TOOL_NAME]).toHaveLength(to.length);
+		expect(runData[PLIVO_TOOL_NAME]).toHaveLength(toolCalls.length);
 		return toolResults.map((text) => JSON.parse(text) as unknown);
 	}
+
+	/** The model dials each of `to`, in order, through the Add User tool's `to` argument. */
+	const runAgent = (workflowId: string, ...to: string[]): Promise<unknown[]> =>
+		runAgentWith(workflowId, to.map((number) => ({ to: number })));
 
 	it('an allowed number is dialled exactly once and the model receives Plivo’s api_id', async () => {
 		const [toolResult] = await runAgent(ALLOWED_WORKFLOW, ALLOWED_TO);
@@ -162,5 +175,32 @@ const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.tri
 				),
 			},
 		]);
+	});
+
+	it('Run PHLO, the payload from the model as an object or as JSON text: an allowed one is sent; one with an outside number anywhere reaches nobody and the model receives the short refusal', async () => {
+		const allowed = { from: TOOL_TRIGGER_SOURCE, to: ALLOWED_TO, attempt: 1 };
+		const outside = { from: TOOL_TRIGGER_SOURCE, customer: { name: 'Ada', number: OUTSIDE_TO } };
+		const payloads = [allowed, outside, JSON.stringify(allowed), JSON.stringify(outside)];
+		const results = await runAgentWith(RUN_PHLO_WORKFLOW, payloads.map((payload) => ({ payload })));
+		expect(sim.filter({ route: 'phlo.run' }).map((request) => [request.status, request.body])).toEqual([
+			[201, JSON.stringify(allowed)],
+			[201, JSON.stringify(allowed)],
+		]);
+		expect(sim.count()).toBe(2);
+		const run = [{ api_id: expect.stringMatching(UUID), phlo_id: DEMO_PHLO_ID, name: expect.any(String), message: expect.any(String) }];
+		const refusal = [
+			{
+				error: `Not sent, nothing was done: Payload value at customer.number "${OUTSIDE_TO}" is not an allowed destination (allowed: ${TOOL_ALLOWED_DESTINATIONS}).`,
+			},
+		];
+		expect(results).toEqual([run, refusal, run, refusal]);
+
+		// What the model was offered: a `payload` argument described by the $fromAI() in Payload, without a type.
+		const [{ tools = [] }] = model.chatRequests();
+		expect(tools.map((tool) => [tool.function.name, tool.function.description])).toEqual([['Plivo_PHLO', 'Run a PHLO in Plivo PHLO']]);
+		expect(tools[0].function.parameters?.properties?.payload).toEqual({
+			description: 'The values the PHLO expects, as a JSON object, e.g. to and from numbers',
+		});
+		expect(tools[0].function.parameters?.required).toEqual(['payload']);
 	});
 });

@@ -1,11 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CredentialJson, WorkflowJson } from './realN8n';
+import { DEMO_PHLO_ID } from './simulator';
 import { addUserParameters, manualTrigger, PLIVO_NODE_TYPE, plivoNode, workflow, type NodeJson } from './workflows';
 
 /**
  * Builders for the workflows that use the node as an AI agent's tool: Manual Trigger → AI Agent, with
- * n8n's OpenAI Chat Model as its language model and Plivo PHLO (Add User) as its tool.
+ * n8n's OpenAI Chat Model as its language model and Plivo PHLO (Add User, or Run PHLO) as its tool.
  */
 
 /** The node's tool variant, which n8n makes from `usableAsTool: true`: the node's type with `Tool` appended. */
@@ -66,6 +67,20 @@ export function agentToolParameters(options: IDataObject = {}): IDataObject {
 		triggerSource: TOOL_TRIGGER_SOURCE,
 		options: { allowedDestinations: TOOL_ALLOWED_DESTINATIONS, deduplicationKey: TOOL_DEDUPLICATION_KEY, ...options },
 	});
+}
+
+/** The `$fromAI()` a Run PHLO tool's Payload is filled with: the model passes a JSON object, or JSON text. */
+const FROM_AI_PAYLOAD = "$fromAI('payload', 'The values the PHLO expects, as a JSON object, e.g. to and from numbers', 'json')";
+
+/** Run PHLO on the simulator's demo PHLO with the payload from the model (`$fromAI`) and Allowed Destinations `+1415*`. */
+export function runPhloToolParameters(): IDataObject {
+	return {
+		resource: 'phlo',
+		operation: 'run',
+		phloId: DEMO_PHLO_ID,
+		payload: `={{ ${FROM_AI_PAYLOAD} }}`,
+		options: { allowedDestinations: TOOL_ALLOWED_DESTINATIONS },
+	};
 }
 
 /** The Plivo PHLO node as a tool: its tool type, connected to the agent by `ai_tool`. */
