@@ -205,7 +205,7 @@ describe('request building sends exactly what the input calls for, or refuses it
 				const values = Object.fromEntries(fields.map((name) => [name, inputs[name].raw]));
 				let request: PhloRequest;
 				try {
-					request = requestFor(resource as 'phlo', operation, values, (inputs.authId?.raw ?? SOME_AUTH_ID) as string);
+					request = requestFor(resource as 'phlo', operation, values, (inputs.authId ? inputs.authId.raw : SOME_AUTH_ID) as string);
 				} catch (error) {
 					expect(error).toBeInstanceOf(InputError);
 					// Only a value the test did not choose may be refused.
