@@ -32,7 +32,7 @@ describe('networkErrorCode', () => {
 });
 
 describe('networkFailure', () => {
-	const dial: PhloRequest = { method: 'POST', path: '/v1/phlo/p/multi_party_call/n', body: { action: 'call' }, target: { to: '+14155551234' } };
+	const dial: PhloRequest = { method: 'POST', path: '/v1/phlo/p/multi_party_call/n', body: { action: 'call' }, target: { to: '+14155551234' }, destinations: [] };
 	const context = { host: 'phlorunner.plivo.com', timeout: 500 };
 
 	it('calls only errors raised before the request left not_sent', () => {
@@ -53,7 +53,7 @@ describe('networkFailure', () => {
 		expect(networkFailure(dial, 'EPROTO', context).message).toBe(
 			'Could not complete the request to Plivo PHLO at phlorunner.plivo.com: the request failed (EPROTO)',
 		);
-		const read = networkFailure({ method: 'GET', path: '/v1/phlo/p', target: {} }, 'ECONNRESET', context);
+		const read = networkFailure({ method: 'GET', path: '/v1/phlo/p', target: {}, destinations: [] }, 'ECONNRESET', context);
 		expect(read.description).toMatch(/^This request only reads, so running it again is safe\./);
 	});
 });

@@ -64,6 +64,7 @@ describe('reads and PHLO runs', () => {
 			method: 'GET',
 			path: MPC_PATH,
 			target: {},
+			destinations: [],
 		});
 	});
 
@@ -72,6 +73,7 @@ describe('reads and PHLO runs', () => {
 			method: 'GET',
 			path: `/v1/phlo/${PHLO}`,
 			target: {},
+			destinations: [],
 		});
 	});
 

@@ -8,8 +8,9 @@ const post: PhloRequest = {
 	path: '/v1/phlo/p/multi_party_call/n',
 	body: { action: 'call' },
 	target: { to: '+14155551234', trigger_source: '+14155550000' },
+	destinations: [],
 };
-const get: PhloRequest = { method: 'GET', path: '/v1/phlo/p', target: {} };
+const get: PhloRequest = { method: 'GET', path: '/v1/phlo/p', target: {}, destinations: [] };
 
 const failureOf = (run: () => unknown): PhloFailure => thrownBy(run, PhloFailure);
 

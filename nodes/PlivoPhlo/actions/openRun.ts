@@ -67,11 +67,12 @@ async function open(context: IExecuteFunctions, operation: PhloOperation, audien
 	// and a later failure undoes it: a run that cannot open leaves nothing joined or attached.
 	const transport = await PhloTransport.open(context, requestsPerSecond);
 	let deduplication: Deduplication | undefined;
+	let opened = false;
 	try {
 		deduplication = openDeduplication(context, settings);
-	} catch (error) {
-		transport.close();
-		throw error;
+		opened = true;
+	} finally {
+		if (!opened) transport.close();
 	}
 	const sendItem = createItemSender(context, operation, { parametersOf, transport, deduplication });
 	const close = () => {

@@ -48,7 +48,7 @@ export function createItemSender(
 		const request = operation.prepare(parameters, transport.account);
 		const allowedText = String(parameters('options.allowedDestinations', OPTION_DEFAULTS.allowedDestinations));
 		if (allowed?.text !== allowedText) allowed = { text: allowedText, patterns: parseAllowedDestinations(allowedText) };
-		for (const destination of request.destinations ?? []) assertAllowedDestination(destination, allowed.patterns, allowedText);
+		for (const destination of request.destinations) assertAllowedDestination(destination, allowed.patterns, allowedText);
 		const timeout = parseNumberOption('timeout', parameters('options.timeout', OPTION_DEFAULTS.timeout), 1);
 
 		const key = deduplication?.keyOf(itemIndex, parameters) ?? '';

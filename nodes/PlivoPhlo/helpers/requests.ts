@@ -11,8 +11,11 @@ export interface PhloRequest {
 	/** JSON body, keys in the order Plivo's SDKs send them. */
 	body?: IDataObject;
 	target: RequestTarget;
-	/** Every address the request can make Plivo dial, each checked against Allowed Destinations; none when it dials nobody. */
-	destinations?: Destination[];
+	/**
+	 * Every address the request can make Plivo dial, each checked against Allowed Destinations; `[]`
+	 * when it dials nobody. Required, so that an operation cannot leave the check out by omission.
+	 */
+	destinations: Destination[];
 }
 
 /** What every operation knows about the account it runs for. */

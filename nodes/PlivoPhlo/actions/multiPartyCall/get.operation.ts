@@ -14,4 +14,5 @@ export const prepare: PhloOperation['prepare'] = (parameters) => ({
 	method: 'GET',
 	path: multiPartyCallPath(parameters('phloId'), parameters('nodeId')),
 	target: {},
+	destinations: [],
 });

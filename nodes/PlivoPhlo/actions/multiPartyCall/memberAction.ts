@@ -32,6 +32,8 @@ export function memberActionOperation(
 				path: `${path}/members/${encodePathSegment(memberAddress)}`,
 				body: { action },
 				target: { member_address: memberAddress },
+				// The member is in the call already: these actions dial nobody.
+				destinations: [],
 			};
 		},
 	};

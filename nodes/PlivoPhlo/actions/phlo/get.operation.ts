@@ -11,4 +11,5 @@ export const prepare: PhloOperation['prepare'] = (parameters) => ({
 	method: 'GET',
 	path: phloPath(parameters('phloId')),
 	target: {},
+	destinations: [],
 });
