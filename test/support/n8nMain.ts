@@ -2,86 +2,15 @@
  * One n8n main process on loopback serving the webhooks of published workflows, as users run it: its own
  * user folder with the packed package in `.n8n/nodes`, credentials and workflows imported and published
  * through the CLI before it starts. What queue mode (`./queue/cluster`: Redis, PostgreSQL, workers) and
- * regular mode (`./regularN8n`: main alone on SQLite) share: starting and stopping n8n processes,
- * booting main, waiting until it has registered its webhooks, sending webhook requests, and waiting for
- * the executions n8n's database holds.
+ * regular mode (`./regularN8n`: main alone on SQLite) share: booting main (an `./n8nProcess`, as every
+ * n8n the suites start), waiting until it has registered its webhooks, sending webhook requests, and
+ * waiting for the executions n8n's database holds.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { stopOnExit, stopProcess } from './queue/services';
+import { N8nProcess } from './n8nProcess';
 import { freePort, N8nInstance, run, type CredentialJson, type N8nInstall, type WorkflowJson } from './realN8n';
-
-export type Role = 'main' | 'worker';
-
-/** One n8n process; its output is kept for the assertions on who ran what. */
-export class N8nProcess {
-	output = '';
-	private child: ChildProcess | undefined;
-
-	constructor(
-		readonly name: string,
-		readonly role: Role,
-		readonly instance: N8nInstance,
-		private readonly args: string[],
-		private readonly env: NodeJS.ProcessEnv,
-	) {}
-
-	get pid(): number | undefined {
-		return this.child?.pid;
-	}
-
-	get running(): boolean {
-		return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-	}
-
-	start(): void {
-		const { nodeBin, n8nBin } = this.instance.install;
-		const child = spawn(nodeBin, [n8nBin, ...this.args], {
-			cwd: this.instance.userFolder,
-			env: { ...this.instance.env, ...this.env },
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		});
-		child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
-		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
-		if (child.pid !== undefined) child.once('exit', stopOnExit(`kill -9 -${child.pid} 2>/dev/null`));
-		this.child = child;
-	}
-
-	/** Resolves when the output matches, rejects if the process exits or the time runs out. */
-	async waitFor(pattern: RegExp, timeoutMs = 120_000, from = 0): Promise<RegExpMatchArray> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const match = this.output.slice(from).match(pattern);
-			if (match) return match;
-			if (!this.running) throw new Error(`${this.name} exited while waiting for ${pattern}:\n${this.output.slice(-3000)}`);
-			if (Date.now() > deadline) throw new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
-			await new Promise((done) => setTimeout(done, 200));
-		}
-	}
-
-	/** SIGKILL: the process dies at once, holding whatever it was running. */
-	kill(): void {
-		if (this.child?.pid !== undefined && this.running) process.kill(-this.child.pid, 'SIGKILL');
-	}
-
-	/** SIGTERM, as `docker stop` sends: n8n finishes its running executions first (up to its timeout). */
-	async stop(graceMs = 60_000): Promise<void> {
-		if (this.child) await stopProcess(this.child, graceMs, true);
-	}
-
-	/** Execution ids this worker finished, from its log. */
-	finishedExecutions(): string[] {
-		return [...this.output.matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
-	}
-
-	/** Execution ids this worker started, from its log. */
-	startedExecutions(): string[] {
-		return [...this.output.matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]);
-	}
-}
 
 /** An execution as n8n's database has it. */
 export interface ExecutionRow {
@@ -170,11 +99,7 @@ export abstract class N8nMain<Options extends MainOptions = MainOptions> {
 		for (const workflow of workflows) await this.publish(workflow.id, mainInstance);
 		const port = await freePort();
 		this.url = `http://127.0.0.1:${port}`;
-		this.main = new N8nProcess('main', 'main', mainInstance, ['start'], {
-			N8N_PORT: String(port),
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_SECURE_COOKIE: 'false',
-		});
+		this.main = N8nProcess.server('main', mainInstance, port);
 		this.main.start();
 		await this.startBesideMain();
 		await this.waitForMain();
@@ -217,18 +142,7 @@ export abstract class N8nMain<Options extends MainOptions = MainOptions> {
 	}
 
 	async waitForMain(timeoutMs = 120_000): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			if (!this.main.running) throw new Error(`main exited:\n${this.main.output.slice(-3000)}`);
-			try {
-				const answer = await fetch(`${this.url}/healthz/readiness`);
-				if (answer.ok) return;
-			} catch {
-				// not listening yet
-			}
-			await new Promise((done) => setTimeout(done, 300));
-		}
-		throw new Error(`main was not ready within ${timeoutMs} ms:\n${this.main.output.slice(-3000)}`);
+		await this.main.waitForAnswer(`${this.url}/healthz/readiness`, (answer) => answer.ok, timeoutMs);
 	}
 
 	/** Waits until n8n's database has `count` executions of the workflow, none of them still new, waiting or running. */

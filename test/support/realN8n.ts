@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { CACHE_DIR, REPO_ROOT, type N8nInstall } from './n8nInstall';
+import { N8nProcess } from './n8nProcess';
 
 export { CACHE_DIR, duration, ensureN8n, REPO_ROOT, type Log, type N8nInstall } from './n8nInstall';
 export { LINES, type N8nLine } from './n8nLines';
@@ -118,16 +119,6 @@ export interface ExecutionResult {
 	stderr: string;
 	/** Wall time of the CLI command, ms. */
 	wallMs: number;
-}
-
-/** Sends a signal to a process group; one that has already gone is fine. */
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-	if (pid === undefined) return;
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// Already gone.
-	}
 }
 
 /** Resident memory of a process, from /proc; 0 once it has gone. */
@@ -252,43 +243,19 @@ export class N8nInstance {
 
 	/** The n8n server (editor and REST API) on 127.0.0.1; resolves once it reports ready. */
 	async startServer(port: number, options: { timeoutMs?: number } = {}): Promise<{ url: string; stop: () => Promise<void> }> {
-		const child = spawn(this.install.nodeBin, [this.install.n8nBin, 'start'], {
-			cwd: this.userFolder,
-			env: {
-				...this.env,
-				N8N_PORT: String(port),
-				N8N_LISTEN_ADDRESS: '127.0.0.1',
-				N8N_SECURE_COOKIE: 'false',
-			},
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		});
-		let output = '';
-		child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-		const stop = async (): Promise<void> => {
-			if (child.exitCode !== null || child.pid === undefined) return;
-			const exited = new Promise<void>((done) => child.once('exit', () => done()));
-			signalGroup(child.pid, 'SIGTERM');
-			const forced = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 10_000);
-			await exited;
-			clearTimeout(forced);
-		};
+		const server = N8nProcess.server('n8n', this, port);
+		server.start();
 		const url = `http://127.0.0.1:${port}`;
-		const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-		while (Date.now() < deadline) {
-			if (child.exitCode !== null) throw new Error(`n8n exited before it was ready:\n${output.slice(-3000)}`);
-			try {
-				// Ready for us once the REST API answers: /healthz/readiness can say ready a little before.
-				const answer = await fetch(`${url}/rest/settings`);
-				if (answer.ok && answer.headers.get('content-type')?.includes('application/json')) return { url, stop };
-			} catch {
-				// Not listening yet.
-			}
-			await new Promise((done) => setTimeout(done, 500));
+		const stop = () => server.stop(10_000);
+		// Ready for us once the REST API answers: /healthz/readiness can say ready a little before.
+		const restApiAnswers = (answer: Response) => answer.ok && (answer.headers.get('content-type')?.includes('application/json') ?? false);
+		try {
+			await server.waitForAnswer(`${url}/rest/settings`, restApiAnswers, options.timeoutMs ?? 120_000);
+		} catch (error) {
+			await stop();
+			throw error;
 		}
-		await stop();
-		throw new Error(`n8n did not become ready within the timeout:\n${output.slice(-3000)}`);
+		return { url, stop };
 	}
 
 	dispose(): void {

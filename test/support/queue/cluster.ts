@@ -3,10 +3,12 @@
  * each n8n process with its own user folder and the packed package installed in `.n8n/nodes`. Main
  * itself, and what every mode shares, is in `../n8nMain`.
  */
-import { N8nMain, N8nProcess, type ExecutionRow, type MainOptions } from '../n8nMain';
+import { N8nMain, type ExecutionRow, type MainOptions } from '../n8nMain';
+import { N8nProcess } from '../n8nProcess';
 import { startPostgres, startRedis, type Postgres, type Redis } from './services';
 
-export { N8nProcess, postWebhook, sendWebhookRequests, sendWebhooks, type Role, type WebhookAnswer } from '../n8nMain';
+export { postWebhook, sendWebhookRequests, sendWebhooks, type WebhookAnswer } from '../n8nMain';
+export { N8nProcess } from '../n8nProcess';
 
 export interface ClusterOptions extends MainOptions {
 	workers: number;

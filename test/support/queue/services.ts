@@ -3,45 +3,14 @@
  * queue-mode tests, with its data in a temporary folder, and stopped by PID.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { stopOnExit, stopProcess } from '../processes';
 import { freePort, run } from '../realN8n';
 
 const isRoot = process.getuid?.() === 0;
-
-/**
- * Last-resort cleanup: servers run in their own process groups and would outlive a test process
- * that is killed before its tests stop them. A small shell process waits for the test process to
- * end and then runs whatever cleanup commands are still registered.
- */
-const cleanups = new Map<number, string>();
-let cleanupFile: string | undefined;
-let nextCleanup = 0;
-
-function writeCleanups(): void {
-	if (cleanupFile) writeFileSync(cleanupFile, [...cleanups.values()].join('\n') + '\n');
-}
-
-/** Registers a shell command to run if the test process ends first; returns a function that withdraws it. */
-export function stopOnExit(command: string): () => void {
-	if (!cleanupFile) {
-		cleanupFile = join(tmpdir(), `plivo-queue-cleanup-${process.pid}.sh`);
-		writeFileSync(cleanupFile, '');
-		spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; sh ${cleanupFile}; rm -f ${cleanupFile}`], {
-			detached: true,
-			stdio: 'ignore',
-		}).unref();
-	}
-	const id = nextCleanup++;
-	cleanups.set(id, command);
-	writeCleanups();
-	return () => {
-		cleanups.delete(id);
-		writeCleanups();
-	};
-}
 
 function postgresBinDir(): string {
 	const root = '/usr/lib/postgresql';
@@ -133,22 +102,4 @@ export async function startRedis(): Promise<Redis> {
 	};
 	await start();
 	return { port, start, stop };
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
-export async function stopProcess(child: ChildProcess, graceMs: number, group = false): Promise<void> {
-	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-	const pid = child.pid;
-	const exited = new Promise<void>((done) => child.once('exit', () => done()));
-	const signal = (name: NodeJS.Signals) => {
-		try {
-			process.kill(group ? -pid : pid, name);
-		} catch {
-			// already gone
-		}
-	};
-	signal('SIGTERM');
-	const forced = setTimeout(() => signal('SIGKILL'), graceMs);
-	await exited;
-	clearTimeout(forced);
 }
