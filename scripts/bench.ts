@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the node against n8n's HTTP Request node, both in ONE real n8n 2.40 execution
  * (Manual Trigger → Code node making N contacts → both branches), compared by n8n's own per-node
- * `executionTime`; then a raw keep-alive client outside n8n; then scaling (1k/5k/10k) and the rate
- * limiter against a simulator enforcing Plivo's default limit. `BENCH_N` sets N (default 5000).
+ * `executionTime`, with the node's Max Requests per Second off and far above what it sends; then a raw
+ * keep-alive client outside n8n; then scaling (1k/5k/10k) and the rate limiter against a simulator
+ * enforcing Plivo's default limit. `BENCH_N` sets N (default 5000).
  */
 import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
@@ -29,6 +30,19 @@ const contactsCode = (count: number) =>
 function ourNode(name: string, credential: CredentialJson, options: IDataObject) {
 	return plivoNode(name, credential, addUserParameters({ options }));
 }
+
+/**
+ * The node with Max Requests per Second off and set far above the rate it reaches: a setting that never
+ * holds a request back should cost nothing. These branches follow the first one (`Plivo PHLO`, limiter
+ * off), which also warms n8n up, and run in the order high, off, off, high: neither setting gets the
+ * warm-up, and a drift along the execution weighs on both alike.
+ */
+const HIGH_RATE = 100_000;
+const RATE_ORDER = [HIGH_RATE, 0, 0, HIGH_RATE];
+const RATE_BRANCHES = RATE_ORDER.map((maxRequestsPerSecond, index) => ({
+	name: `Plivo PHLO #${index + 2} (${maxRequestsPerSecond ? `${maxRequestsPerSecond}/s` : 'off'})`,
+	maxRequestsPerSecond,
+}));
 
 function nodeStats(result: ExecutionResult, name: string, count: number) {
 	const run = result.execution?.data.resultData.runData[name]?.[0];
@@ -80,6 +94,7 @@ async function main(): Promise<void> {
 		];
 		const compare = [
 			ourNode('Plivo PHLO', credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: 0 }),
+			...RATE_BRANCHES.map((branch) => ourNode(branch.name, credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: branch.maxRequestsPerSecond })),
 			...variants.map((variant) => httpRequestAddUserNode(variant.name, fast.url, basicAuth, CONTACT_FIELDS, variant.batching)),
 		];
 		const scaling = [1000, 5000, 10000];
@@ -116,6 +131,17 @@ async function main(): Promise<void> {
 			say(`   ${variant.name.padEnd(44)} ${fixed(stats.itemsPerSecond).padStart(6)} items/s  (${stats.ms} ms, ${stats.ok}/${N} answered)`);
 			if (stats.itemsPerSecond > best.itemsPerSecond) best = { name: variant.name, itemsPerSecond: stats.itemsPerSecond };
 		}
+		const rateRuns = (maxRequestsPerSecond: number) =>
+			RATE_BRANCHES.filter((branch) => branch.maxRequestsPerSecond === maxRequestsPerSecond).map((branch) => nodeStats(result, branch.name, N));
+		// Items per second over both runs of a setting: their items over their summed time.
+		const rateOf = (runs: Array<{ ms: number }>) => (runs.length * N * 1000) / runs.reduce((total, run) => total + run.ms, 0);
+		const [offRuns, highRuns] = [rateRuns(0), rateRuns(HIGH_RATE)];
+		const highOverOff = rateOf(highRuns) / rateOf(offRuns);
+		say(`   Max Requests per Second off and ${HIGH_RATE}, on the next branches, in the order ${RATE_ORDER.map((rate) => rate || 'off').join(', ')}:`);
+		for (const [setting, runs] of [['off', offRuns], [String(HIGH_RATE), highRuns]] as const) {
+			say(`     ${setting.padEnd(8)} ${fixed(rateOf(runs)).padStart(6)} items/s  (${runs.map((run) => `${run.ms} ms`).join(', ')}; ${runs.map((run) => run.ok).join(', ')} of ${N} answered 201)`);
+		}
+		say(`     ${HIGH_RATE} / off: ${highOverOff.toFixed(3)}`);
 		say(`   n8n peak memory (main process): ${mb(result.peakRssBytes)}`);
 
 		say(`\n2. Raw keep-alive axios loop outside n8n, ${CONCURRENCY} in flight, same simulator:`);
@@ -149,7 +175,7 @@ async function main(): Promise<void> {
 		const accepted = backoffRequests.filter((request) => request.status === 201);
 		say(`   ${backoffItems.length} results for 120 items (${backoffItems.filter((item) => item.json.api_id).length} succeeded), ${backoffRequests.length - accepted.length} answered 429, ${new Set(accepted.map((request) => request.to)).size} distinct contacts accepted once each (${accepted.length} accepted)`);
 
-		say(`\nbench: N=${N} node=${fixed(ours.itemsPerSecond)} items/s httpRequest=${fixed(best.itemsPerSecond)} items/s raw=${fixed(raw)} items/s node/httpRequest=${(ours.itemsPerSecond / best.itemsPerSecond).toFixed(2)} node/raw=${(ours.itemsPerSecond / raw).toFixed(2)}`);
+		say(`\nbench: N=${N} node=${fixed(ours.itemsPerSecond)} items/s httpRequest=${fixed(best.itemsPerSecond)} items/s raw=${fixed(raw)} items/s node/httpRequest=${(ours.itemsPerSecond / best.itemsPerSecond).toFixed(2)} node/raw=${(ours.itemsPerSecond / raw).toFixed(2)} rate${HIGH_RATE}/off=${highOverOff.toFixed(3)}`);
 	} finally {
 		n8n.dispose();
 		await fast.stop();
