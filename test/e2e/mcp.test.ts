@@ -18,6 +18,7 @@ import { plivoCredential } from '../support/workflows';
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const OPEN_WORKFLOW = 'wfMcpOpen0001';
 const OPEN_PATH = 'plivo-phlo-tools';
 const SECURED_PATH = 'plivo-phlo-tools-secured';
 const TOKEN = 'mcp-bearer-token-for-the-tests-only';
@@ -56,7 +57,7 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 		const tool = () => plivoToolNode(plivo, mcpAddUserParameters(WINDOW_MINUTES), [0, 220], TOOL_NODE_NAME);
 		await n8n.boot(
 			[plivo, bearer],
-			[mcpToolWorkflow('wfMcpOpen0001', OPEN_PATH, [tool()]), mcpToolWorkflow('wfMcpBearer01', SECURED_PATH, [tool()], bearer)],
+			[mcpToolWorkflow(OPEN_WORKFLOW, OPEN_PATH, [tool()]), mcpToolWorkflow('wfMcpBearer01', SECURED_PATH, [tool()], bearer)],
 		);
 		for (const path of [OPEN_PATH, SECURED_PATH]) await waitForMcpEndpoint(mcpUrl(n8n.url, path), 120_000);
 	}, 30 * 60_000);
@@ -110,12 +111,15 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 	it('the same call twice in one session dials once (the second is told it was skipped); after the Deduplication Window the number can be called again', async () => {
 		const to = customer(2);
 		const client = await open(OPEN_PATH);
+		const executionsBefore = (await n8n?.executions(OPEN_WORKFLOW))?.length ?? 0;
 		const firstAt = Date.now();
 		const first = await callTool(client, TOOL_NAME, { to });
 		const repeated = await callTool(client, TOOL_NAME, { to });
 		expect(JSON.parse(first.text)).toEqual([{ api_id: expect.stringMatching(UUID), error: '' }]);
 		expect(repeated).toEqual({ isError: false, text: JSON.stringify([{ skipped: 'duplicate', key: to }]) });
 		expect(dialsTo(to)).toBe(1);
+		// Each tool call is an execution of its own (hence a key that does not depend on the execution).
+		expect(await n8n?.waitForExecutions(OPEN_WORKFLOW, executionsBefore + 2, 30_000)).toHaveLength(executionsBefore + 2);
 
 		// A deliberate call later: once the window since the first dial has passed, the key is free again.
 		await sleep(Math.max(0, firstAt + WINDOW_MINUTES * 60_000 + 1_000 - Date.now()));
