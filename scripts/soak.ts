@@ -155,6 +155,8 @@ class SimulatorLog {
 	constructor(private readonly sim: SimulatorProcess) {}
 
 	async poll(): Promise<void> {
+		// Longer than any outage the run plays: past it, the simulator has gone.
+		const deadline = Date.now() + 4 * REFUSED_MS;
 		for (;;) {
 			try {
 				const { requests } = (await this.sim.control(`requests?since=${this.since}`)) as { requests: RecordedRequest[] };
@@ -170,7 +172,11 @@ class SimulatorLog {
 				const pending = requests.filter((request) => request.outcome === 'pending').map((request) => request.seq);
 				this.since = pending.length ? Math.min(...pending) : requests.length ? requests[requests.length - 1].seq + 1 : this.since;
 				return;
-			} catch {
+			} catch (error) {
+				if (Date.now() > deadline) {
+					const reason = error instanceof Error ? error.message : String(error);
+					throw new Error(`the simulator's control API has not answered for ${(4 * REFUSED_MS) / SECOND} s: ${reason}`);
+				}
 				await sleep(2 * SECOND);
 			}
 		}
@@ -438,11 +444,19 @@ const clock = (start: number, at: number) => {
 function summaryLines(observed: Observed, faults: FaultPlan, lost: Delivery[], repeats: SeenRequest[], trafficEnd: number): string[] {
 	const { start, requests, executions, deliveries, memory } = observed;
 	const lines: string[] = [];
-	const arrivals = requests.map((request) => request.at);
+	const arrivals = requests.map((request) => request.at).sort((a, b) => a - b);
 	const busiest = mostInWindow(arrivals, SECOND);
 	const busiestTen = mostInWindow(arrivals, 10 * SECOND);
+	// Any 1-s window counts, so evenly spaced requests at the setting put one more in a window whenever a
+	// start runs a few ms late: the closest run of that many requests shows whether that is all it was.
+	const run = Math.floor(RATE) + 1;
+	const spans = arrivals.slice(run - 1).map((at, index) => ({ at: arrivals[index], span: at - arrivals[index] }));
+	const closestRun = spans.reduce<{ at: number; span: number } | undefined>((closest, candidate) => (closest && closest.span <= candidate.span ? closest : candidate), undefined);
+	const spacing = closestRun
+		? ` The closest ${run} requests in a row spanned ${closestRun.span} ms, at ${clock(start, closestRun.at)} (${(((run - 1) * SECOND) / RATE).toFixed(0)} ms when evenly spaced at the setting).`
+		: '';
 	lines.push(
-		`- Most requests Plivo saw in any second: ${busiest}, at a setting of ${RATE}/s shared by both workflows (one account, one credential); in any 10 s: ${busiestTen} (${(busiestTen / 10).toFixed(1)}/s). Any 1-s window counts: starts ${(SECOND / RATE).toFixed(0)} ms apart put ${Math.floor(RATE) + 1} in one when a start runs a few ms late.`,
+		`- Most requests Plivo saw in any second: ${busiest}, at a setting of ${RATE}/s shared by both workflows (one account, one credential); in any 10 s: ${busiestTen} (${(busiestTen / 10).toFixed(1)}/s).${spacing}`,
 	);
 
 	const outageStart = faults.outageStart;
@@ -494,8 +508,14 @@ function summaryLines(observed: Observed, faults: FaultPlan, lost: Delivery[], r
 		const warm = minutesMean(WARM_MINUTES[0], WARM_MINUTES[1]);
 		const late = minutesMean(lastTrafficMinute - LATE_MINUTES + 1, lastTrafficMinute);
 		const growth = late / warm - 1;
+		// Executions waiting for their turn are held in n8n's memory: a backlog that grew explains growth a leak would not.
+		const waitingMean = (first: number, last: number) =>
+			meanOf(Array.from({ length: last - first + 1 }, (_, index) => deliveriesWaiting(observed, start + (first + index) * MINUTE)));
+		const waitingWarm = waitingMean(WARM_MINUTES[0], WARM_MINUTES[1]);
+		const waitingLate = waitingMean(lastTrafficMinute - LATE_MINUTES + 1, lastTrafficMinute);
+		const perWaiting = waitingLate > waitingWarm ? `, ${((late - warm) / (waitingLate - waitingWarm)).toFixed(1)} MB per execution added to the backlog` : '';
 		lines.push(
-			`- Memory of n8n's main process: ${warm.toFixed(0)} MB → ${late.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%): ${growth < FLAT_MEMORY_GROWTH ? 'flat' : 'GROWING'} (${rule}; the waiting column shows executions held in memory).`,
+			`- Memory of n8n's main process: ${warm.toFixed(0)} MB → ${late.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%): ${growth < FLAT_MEMORY_GROWTH ? 'flat' : 'GROWING'} (${rule}); executions waiting over those minutes, on average: ${waitingWarm.toFixed(0)} → ${waitingLate.toFixed(0)}${perWaiting}.`,
 		);
 	} else {
 		const first = minutesMean(1, 1);
