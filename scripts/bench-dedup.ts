@@ -29,7 +29,7 @@ const WARMUP = Number(process.env.BENCH_DEDUP_WARMUP ?? 100);
 /** The first and the last this many executions are timed: 1,000, or half of a smaller N. */
 const SEGMENT = Math.min(1000, Math.floor(N / 2));
 /** Last against first: within 10% counts as a flat cost per execution. */
-const FLAT = 0.9;
+const FLAT_WITHIN = 0.1;
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 interface Case {
@@ -109,7 +109,7 @@ function report(benchCase: Case, measured: Measured): string {
 	const staticData = measured.staticDataBytes === undefined ? 'static data: n/a (no sqlite3 CLI)' : `static data ${(measured.staticDataBytes / 1024).toFixed(1)} KB`;
 	return [
 		`  ${benchCase.name.padEnd(11)}: first ${SEGMENT} ${measured.firstPerSecond.toFixed(1)}/s, last ${SEGMENT} ${measured.lastPerSecond.toFixed(1)}/s,`,
-		`last/first ${ratio.toFixed(2)} (${ratio >= FLAT ? 'flat' : 'SLOWER'}); ${staticData};`,
+		`last/first ${ratio.toFixed(2)} (${Math.abs(ratio - 1) <= FLAT_WITHIN ? 'flat' : ratio < 1 ? 'SLOWER' : 'faster'}); ${staticData};`,
 		`simulator saw ${Number.isNaN(measured.simulatorRequests) ? `NOT exactly ${N}` : N} requests;`,
 		measured.notSent ? `${measured.notSent} executions did NOT send their event` : 'every execution sent its event',
 	].join(' ');
