@@ -19,6 +19,8 @@ const PAGE = 100;
 
 export class RegularN8n extends N8nMain {
 	private cookie = '';
+	/** Whether this n8n refused an id range and pages its executions by cursor (2.41 and later). */
+	private pagesByCursor = false;
 
 	constructor(options: MainOptions) {
 		super(options);
@@ -35,23 +37,66 @@ export class RegularN8n extends N8nMain {
 	}
 
 	/**
-	 * Executions as n8n's database has them (running ones included), oldest first. With both ends of
-	 * an id range given, n8n lists every status by id, newest first, a page at a time.
+	 * Executions as n8n's database has them (running ones included), oldest first. Up to n8n 2.40, with
+	 * both ends of an id range given, n8n lists every status by id, newest first, a page at a time; n8n
+	 * 2.41 refuses an id range ("Use cursor to load execution pages") and pages with a cursor instead.
 	 */
 	async executions(workflowId?: string): Promise<ExecutionRow[]> {
+		const filter: Record<string, string> = workflowId ? { filter: JSON.stringify({ workflowId }) } : {};
+		if (!this.pagesByCursor) {
+			const rows = await this.executionsByIdRange(filter);
+			if (rows) return rows;
+			this.pagesByCursor = true;
+		}
+		return await this.executionsByCursor(filter);
+	}
+
+	private async executionPage(query: Record<string, string>): Promise<{ status: number; body: string }> {
+		const answer = await fetch(`${this.url}/rest/executions?${new URLSearchParams(query).toString()}`, { headers: { cookie: this.cookie } });
+		const body = await answer.text();
+		return { status: answer.status, body };
+	}
+
+	private rowsOf(body: string): { rows: ExecutionRow[]; nextCursor?: string | null } {
+		const { data } = JSON.parse(body) as {
+			data: { results: Array<{ id: string | number; status: string; workflowId: string }>; nextCursor?: string | null };
+		};
+		const rows = data.results.map(({ id, status, workflowId }) => ({ id: String(id), status, workflowId }));
+		return { rows, nextCursor: data.nextCursor };
+	}
+
+	/** Every execution by id range (n8n up to 2.40); undefined when this n8n asks for a cursor instead. */
+	private async executionsByIdRange(filter: Record<string, string>): Promise<ExecutionRow[] | undefined> {
 		const rows: ExecutionRow[] = [];
 		let lastId = String(Number.MAX_SAFE_INTEGER);
 		for (;;) {
-			const query = new URLSearchParams({ firstId: '0', lastId, limit: String(PAGE) });
-			if (workflowId) query.set('filter', JSON.stringify({ workflowId }));
-			const answer = await fetch(`${this.url}/rest/executions?${query.toString()}`, { headers: { cookie: this.cookie } });
-			if (!answer.ok) throw new Error(`GET /rest/executions: HTTP ${answer.status} ${await answer.text()}`);
-			const { data } = (await answer.json()) as { data: { results: Array<{ id: string | number; status: string; workflowId: string }> } };
-			rows.push(...data.results.map(({ id, status, workflowId: ofWorkflow }) => ({ id: String(id), status, workflowId: ofWorkflow })));
-			if (data.results.length < PAGE) break;
+			const page = await this.executionPage({ firstId: '0', lastId, limit: String(PAGE), ...filter });
+			if (page.status === 400 && page.body.includes('Use cursor')) return undefined;
+			if (page.status !== 200) throw new Error(`GET /rest/executions: HTTP ${page.status} ${page.body}`);
+			const { rows: found } = this.rowsOf(page.body);
+			rows.push(...found);
+			if (found.length < PAGE) break;
 			lastId = rows[rows.length - 1].id;
 		}
 		return rows.sort((a, b) => Number(a.id) - Number(b.id));
+	}
+
+	/**
+	 * Every execution by cursor (n8n 2.41): the first page holds the running ones and the newest finished
+	 * ones, each further page older finished ones. One that finishes while the pages are read can be on
+	 * two of them: its last state is kept.
+	 */
+	private async executionsByCursor(filter: Record<string, string>): Promise<ExecutionRow[]> {
+		const byId = new Map<string, ExecutionRow>();
+		let cursor: string | null | undefined;
+		do {
+			const page = await this.executionPage({ limit: String(PAGE), ...filter, ...(cursor ? { cursor } : {}) });
+			if (page.status !== 200) throw new Error(`GET /rest/executions: HTTP ${page.status} ${page.body}`);
+			const { rows, nextCursor } = this.rowsOf(page.body);
+			for (const row of rows) byId.set(row.id, row);
+			cursor = nextCursor;
+		} while (cursor);
+		return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
 	}
 
 	/** One execution with its data (each node's runs, the workflow's error), as the editor shows it. */
