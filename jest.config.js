@@ -1,7 +1,7 @@
 /**
  * One config, one project per suite: `npm test` runs `unit` (pure functions, the node in n8n-core
- * against the PHLO simulator, the simulator itself); `test:e2e`, `test:queue`, `test:ui` and
- * `test:events` run the packed package inside real n8n, one suite at a time.
+ * against the PHLO simulator, the simulator itself); `test:e2e`, `test:queue`, `test:ui`,
+ * `test:events` and `test:latest` run the packed package inside real n8n, one suite at a time.
  */
 const suite = (name, roots, testTimeout) => ({
 	displayName: name,
@@ -22,5 +22,6 @@ module.exports = {
 		suite('queue', ['queue'], 600_000),
 		suite('ui', ['ui'], 300_000),
 		suite('events', ['events'], 300_000),
+		suite('latest', ['latest'], 300_000),
 	],
 };

@@ -3,8 +3,9 @@
  * workflow (Manual Trigger → CRM contacts → Plivo PHLO "Add User") with n8n's CLI. Against the local
  * PHLO simulator unless PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN, PLIVO_PHLO_ID and PLIVO_NODE_ID are set.
  */
-import { duration, ensureN8n, LINES, N8nInstance, nodeOutput, packPackage } from '../test/support/realN8n';
-import { addUserParameters, codeNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
+import { DEMO_PLIVO_NODE, DEMO_WORKFLOW_ID, demoWorkflow, SIMULATOR_CONTACTS, type Contact } from '../test/support/demoWorkflow';
+import { duration, ensureN8n, N8nInstance, nodeOutput, packPackage } from '../test/support/realN8n';
+import { plivoCredential } from '../test/support/workflows';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, startSimulator, type Simulator } from '../test/support/simulator';
 
 const env = process.env;
@@ -16,7 +17,7 @@ const asText = (value: unknown): string => (typeof value === 'string' ? value : 
 async function main(): Promise<void> {
 	const say = (text: string) => process.stdout.write(`${text}\n`);
 	const install = await ensureN8n('2.x', say);
-	say(`Using n8n ${install.n8nVersion} on Node.js ${LINES['2.x'].node}.`);
+	say(`Using n8n ${install.n8nVersion} on Node.js ${install.nodeVersion}.`);
 	let started = Date.now();
 	say('Building and packing n8n-nodes-plivo-phlo, then installing it into a fresh n8n user folder (~/.n8n/nodes)…');
 	const n8n = await N8nInstance.create(install, await packPackage());
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
 	let sim: Simulator | undefined;
 	try {
 		let credential;
-		let contacts: Array<Record<string, string>>;
+		let contacts: readonly Contact[];
 		let target: { phloId: string; nodeId: string };
 		if (real) {
 			if (!env.PLIVO_TO || !env.PLIVO_TRIGGER_SOURCE) {
@@ -42,43 +43,20 @@ async function main(): Promise<void> {
 		} else {
 			sim = await startSimulator();
 			credential = plivoCredential('plivoDemo0001', sim.credentials);
-			contacts = [
-				{ name: 'Ada Lovelace', phone: '+1 (415) 555-0101', agent: '+14155550000' },
-				{ name: 'Grace Hopper', phone: '+44 20 7946 0958', agent: '+14155550000' },
-				{ name: 'Alan Turing', phone: 'sip:alan@example.com', agent: '+14155550000' },
-				{ name: 'Not a number', phone: 'call me maybe', agent: '+14155550000' },
-			];
+			contacts = SIMULATOR_CONTACTS;
 			target = { phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID };
 			say(`Target: the PHLO simulator at ${sim.url} (no Plivo account, no network).`);
 		}
 
 		await n8n.importCredentials([credential]);
-		await n8n.importWorkflows([
-			workflow(
-				'plivoPhloDemo01',
-				[
-					manualTrigger(),
-					codeNode('CRM contacts', contacts),
-					plivoNode(
-						'Plivo PHLO',
-						credential,
-						addUserParameters(target),
-						'continueRegularOutput',
-					),
-				],
-				[
-					['Start', 'CRM contacts'],
-					['CRM contacts', 'Plivo PHLO'],
-				],
-			),
-		]);
+		await n8n.importWorkflows([demoWorkflow(credential, contacts, target)]);
 		started = Date.now();
 		say('Running the workflow Manual Trigger → CRM contacts → Plivo PHLO "Add User" with `n8n execute`…');
-		const result = await n8n.execute('plivoPhloDemo01');
+		const result = await n8n.execute(DEMO_WORKFLOW_ID);
 		if (!result.execution) throw new Error(`n8n printed no execution:\n${result.stdout}\n${result.stderr}`);
 		say(`  done in ${duration(Date.now() - started)}\n`);
-		const items = nodeOutput(result.execution, 'Plivo PHLO');
-		const run = result.execution.data.resultData.runData['Plivo PHLO'][0];
+		const items = nodeOutput(result.execution, DEMO_PLIVO_NODE);
+		const run = result.execution.data.resultData.runData[DEMO_PLIVO_NODE][0];
 		say(`Plivo PHLO "Add User" returned ${items.length} item(s) for ${contacts.length} contact(s) (execution ${result.execution.status}, node time ${run.executionTime} ms):`);
 		items.forEach((item, index) => {
 			const contact = contacts[index];

@@ -4,10 +4,17 @@ import { join } from 'node:path';
 
 import { REPO_ROOT } from './n8nInstall';
 
-/** Writes the facts to `.cache/results/<file>.json` and prints them as one line, `<label>: {…}`. */
-export function recordFacts(file: string, label: string, facts: Record<string, unknown>): void {
+/** Writes the facts to `.cache/results/<file>.json`; returns the file's path. */
+export function saveFacts(file: string, facts: Record<string, unknown>): string {
 	const dir = join(REPO_ROOT, '.cache', 'results');
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, `${file}.json`), JSON.stringify(facts, null, 2));
+	const path = join(dir, `${file}.json`);
+	writeFileSync(path, JSON.stringify(facts, null, 2));
+	return path;
+}
+
+/** Writes the facts to `.cache/results/<file>.json` and prints them as one line, `<label>: {…}`. */
+export function recordFacts(file: string, label: string, facts: Record<string, unknown>): void {
+	saveFacts(file, facts);
 	process.stderr.write(`${label}: ${JSON.stringify(facts)}\n`);
 }
