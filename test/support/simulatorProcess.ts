@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 import { REPO_ROOT } from './n8nInstall';
+import { stopOnExit } from './processes';
 
 export interface SimulatorProcess {
 	url: string;
@@ -21,8 +22,11 @@ export async function startSimulatorProcess(args: string[] = []): Promise<Simula
 	const child = spawn(
 		process.execPath,
 		[join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, 'test/support/simulator/cli.ts'), '--port', '0', ...args],
-		{ stdio: ['ignore', 'pipe', 'pipe'] },
+		{ stdio: ['ignore', 'pipe', 'pipe'], detached: true },
 	);
+	// Like n8n, it must not outlive a benchmark or soak that is killed before it stops it.
+	const withdraw = child.pid === undefined ? () => undefined : stopOnExit(`kill -9 -${child.pid} 2>/dev/null`);
+	child.once('exit', withdraw);
 	// Its counters (stderr, when it stops) are shown only when it fails to start.
 	let errors = '';
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
@@ -41,7 +45,7 @@ export async function startSimulatorProcess(args: string[] = []): Promise<Simula
 		stop: async () => {
 			if (child.exitCode !== null) return;
 			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGTERM');
+			if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
 			await exited;
 		},
 	};
