@@ -16,7 +16,7 @@ export interface LineSpec {
 
 /** n8n 2.x needs Node 24; n8n 1.123 declares Node 20–24 but its expression engine needs 22 here. */
 export const LINES: Readonly<Record<N8nLine, LineSpec>> = {
-	'2.x': { n8n: '2.40.7', node: '24.21.0', rebuild: ['sqlite3'] },
+	'2.x': { n8n: '2.41.1', node: '24.21.0', rebuild: ['sqlite3'] },
 	'1.x': {
 		n8n: '1.123.81',
 		node: '22.23.3',
