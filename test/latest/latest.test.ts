@@ -2,7 +2,7 @@ import { agentWorkflow, AGENT_NODE_NAME, openAiCredential, PLIVO_TOOL_NAME } fro
 import { DEMO_PLIVO_NODE, DEMO_WORKFLOW_ID, demoWorkflow, SIMULATOR_CONTACTS } from '../support/demoWorkflow';
 import { duration, ensureN8nRelease, isInstalled, type N8nInstall } from '../support/n8nInstall';
 import { postWebhook } from '../support/n8nMain';
-import { describeChoice, newestInstallable, type TaggedChoice } from '../support/n8nReleases';
+import { describeChoice, newestInstallable } from '../support/n8nReleases';
 import { N8nInstance, nodeOutput, packPackage, type ExecutionResult } from '../support/realN8n';
 import { RegularN8n } from '../support/regularN8n';
 import { saveFacts } from '../support/results';
@@ -26,7 +26,6 @@ const WEBHOOK_PATH = 'latest-add-user';
 const ALLOWED_TO = '+14155550123';
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
-let choice: TaggedChoice;
 let install: N8nInstall;
 let sim: Simulator;
 let model: ScriptedModel;
@@ -36,7 +35,7 @@ const plivo = () => plivoCredential('plivoLatest01', sim.credentials);
 
 beforeAll(async () => {
 	let started = Date.now();
-	choice = await newestInstallable({ isInstalled, log: say });
+	const choice = await newestInstallable({ isInstalled, log: say });
 	const resolvedMs = Date.now() - started;
 	const cached = isInstalled(choice.spec.n8n);
 	started = Date.now();
