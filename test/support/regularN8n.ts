@@ -84,7 +84,9 @@ export class RegularN8n extends N8nMain {
 	/**
 	 * Every execution by cursor (n8n 2.41): the first page holds the running ones and the newest finished
 	 * ones, each further page older finished ones. One that finishes while the pages are read can be on
-	 * two of them: its last state is kept.
+	 * two of them: its last state is kept. n8n orders the pages by start time but cuts them by id, so an
+	 * execution created before another and started after it can fall between two pages: a wait for a
+	 * count then times out rather than passing short.
 	 */
 	private async executionsByCursor(filter: Record<string, string>): Promise<ExecutionRow[]> {
 		const byId = new Map<string, ExecutionRow>();
