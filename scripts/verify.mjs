@@ -285,5 +285,6 @@ try {
 	rmSync(work, { recursive: true, force: true });
 }
 const failed = results.filter((passed) => !passed).length;
-console.log(`verify: ${results.length - failed} passed, ${failed} failed`);
+// Worded unlike the "N passed, N failed" line CI reads as the run's test count.
+console.log(`verify: ${results.length - failed} of ${results.length} checks passed`);
 process.exit(failed > 0 ? 1 : 0);
