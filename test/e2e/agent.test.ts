@@ -12,7 +12,7 @@ import {
 	TOOL_ALLOWED_DESTINATIONS,
 	TOOL_TRIGGER_SOURCE,
 } from '../support/agentWorkflows';
-import { ensureN8n, N8nInstance, nodeOutput, packPackage, readJson, type ExecutionResult } from '../support/realN8n';
+import { ensureN8n, N8nInstance, expectSucceeded, nodeOutput, packPackage, readJson } from '../support/realN8n';
 import { startScriptedModel, TOOL_ANSWER_PREFIX, type ScriptedModel } from '../support/scriptedModel';
 import { DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
 import { plivoCredential } from '../support/workflows';
@@ -87,11 +87,6 @@ const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.tri
 		await sim?.close();
 	});
 
-	function succeeded(result: ExecutionResult): void {
-		if (result.execution?.status !== 'success') {
-			throw new Error(`execution did not succeed (exit ${result.exitCode}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-		}
-	}
 
 	/**
 	 * Runs the workflow with the model calling the tool once per entry of `toolCalls` (its arguments), in
@@ -101,7 +96,7 @@ const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.tri
 	async function runAgentWith(workflowId: string, toolCalls: Array<Record<string, unknown>>): Promise<unknown[]> {
 		model.toolCalls = toolCalls;
 		const result = await n8n.execute(workflowId);
-		succeeded(result);
+		expectSucceeded(result);
 		// One model turn per tool call, then the answer that quotes the tool's results.
 		expect(model.requests.map((request) => `${request.method} ${request.path} → ${request.answer}`)).toEqual([
 			...toolCalls.map(() => 'POST /v1/chat/completions → tool_call'),

@@ -6,7 +6,7 @@ import { EXAMPLES_DIR, readExamples, setUpAsTheUser, type ExampleWorkflow, type 
 import { callTool, connectMcp, mcpUrl, waitForMcpEndpoint } from '../support/mcpClient';
 import { bearerCredential } from '../support/mcpWorkflows';
 import { postWebhook } from '../support/n8nMain';
-import { ensureN8n, N8nInstance, nodeOutput, packPackage, readJson, type ExecutionResult, type N8nInstall } from '../support/realN8n';
+import { ensureN8n, N8nInstance, expectSucceeded, nodeOutput, packPackage, readJson, type N8nInstall } from '../support/realN8n';
 import { RegularN8n } from '../support/regularN8n';
 import { recordFacts } from '../support/results';
 import { startScriptedModel, TOOL_ANSWER_PREFIX, type ScriptedModel } from '../support/scriptedModel';
@@ -111,11 +111,6 @@ const record = (name: string, facts: Record<string, unknown>): void => recordFac
 
 		afterAll(() => n8n?.dispose());
 
-		function succeeded(result: ExecutionResult): void {
-			if (result.execution?.status !== 'success') {
-				throw new Error(`execution did not succeed (exit ${result.exitCode}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-			}
-		}
 
 		it('every file imports as it is: n8n gives it an id and keeps its nodes, with no credential chosen', () => {
 			const configuredIds: string[] = [IDS.bulk, IDS.agent];
@@ -134,7 +129,7 @@ const record = (name: string, facts: Record<string, unknown>): void => recordFac
 
 		it(`${FILES.bulk}: the valid rows are dialled once each at 2 per second; the invalid row goes to "Failed rows" with its contact and the reason`, async () => {
 			const result = await n8n.execute(IDS.bulk);
-			succeeded(result);
+			expectSucceeded(result);
 			const dials = sim.filter({ route: 'multiPartyCall.dial' });
 			const failed = nodeOutput(result.execution, 'Failed rows').map((item) => item.json);
 			const spreadMs = dials[dials.length - 1].receivedAt - dials[0].receivedAt;
@@ -154,7 +149,7 @@ const record = (name: string, facts: Record<string, unknown>): void => recordFac
 			const to = '+14155550123';
 			model.toolCalls = [{ to }];
 			const result = await n8n.execute(IDS.agent);
-			succeeded(result);
+			expectSucceeded(result);
 			const [offered] = model.chatRequests()[0].tools ?? [];
 			const [answer] = nodeOutput(result.execution, 'AI Agent');
 			record('agent', { offered, toolResults: model.toolResults(), answer: answer.json.output });

@@ -1,5 +1,5 @@
 import { setUpOwner } from '../support/owner';
-import { ensureN8n, freePort, N8nInstance, nodeOutput, packPackage, type ExecutionResult, type N8nLine } from '../support/realN8n';
+import { ensureN8n, freePort, N8nInstance, expectSucceeded, nodeOutput, packPackage, type N8nLine } from '../support/realN8n';
 import { DEMO_NODE_ID, DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
 import { codeNode, manualTrigger, noOp, plivoCredential, plivoNode, workflow } from '../support/workflows';
 
@@ -159,15 +159,10 @@ describe.each(lines)('real n8n %s', (line) => {
 		await sim?.close();
 	});
 
-	const succeeded = (result: ExecutionResult) => {
-		if (result.execution?.status !== 'success') {
-			throw new Error(`execution did not succeed (exit ${result.exitCode}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
-		}
-	};
 
 	it('runs every operation with expressions in its fields', async () => {
 		const result = await n8n.execute('wfOperations01');
-		succeeded(result);
+		expectSucceeded(result);
 		for (const { operation, action } of OPERATIONS) {
 			const items = nodeOutput(result.execution, `MPC ${operation}`);
 			expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
@@ -198,7 +193,7 @@ describe.each(lines)('real n8n %s', (line) => {
 
 	it('with Continue On Fail, every item yields one output item in order, in both modes', async () => {
 		const result = await n8n.execute('wfContinue0001');
-		succeeded(result);
+		expectSucceeded(result);
 		const regular = nodeOutput(result.execution, 'Regular');
 		expect(regular.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(regular[0].json).toEqual({ api_id: expect.stringMatching(UUID), error: '' });
@@ -228,7 +223,7 @@ describe.each(lines)('real n8n %s', (line) => {
 
 	it('returns 300 items in order, each sent exactly once', async () => {
 		const result = await n8n.execute('wfMany00000001');
-		succeeded(result);
+		expectSucceeded(result);
 		const items = nodeOutput(result.execution, 'Bulk');
 		expect(items).toHaveLength(300);
 		items.forEach((item, index) => expect(item.pairedItem).toEqual({ item: index }));
@@ -249,7 +244,7 @@ describe.each(lines)('real n8n %s', (line) => {
 
 	it('a request without an answer in time is unknown and is not sent again', async () => {
 		const result = await n8n.execute('wfTimeout00001');
-		succeeded(result);
+		expectSucceeded(result);
 		const items = nodeOutput(result.execution, 'Impatient');
 		expect(items[0].json.error).toMatch(/no answer within 500 ms \[item 0\] \(outcome: unknown, Plivo may have acted: check its call logs before retrying; to: \+19995550408/);
 		expect(items[1].json).toEqual({ api_id: expect.stringMatching(UUID), error: '' });
@@ -258,15 +253,15 @@ describe.each(lines)('real n8n %s', (line) => {
 
 	it('a refused connection is not_sent and says so', async () => {
 		const result = await n8n.execute('wfRefused00001');
-		succeeded(result);
+		expectSucceeded(result);
 		const [item] = nodeOutput(result.execution, 'Refused');
 		expect(item.json.error).toMatch(/^Could not complete the request to Plivo PHLO at 127\.0\.0\.1:\d+: the connection was refused \[item 0\] \(outcome: not_sent; to: \+14155557777; trigger_source: \+14155550000\)$/);
 	}, 120_000);
 
 	it('a deduplication key sent by one execution is skipped by the next', async () => {
-		succeeded(await n8n.execute('wfDedup0000001'));
+		expectSucceeded(await n8n.execute('wfDedup0000001'));
 		const second = await n8n.execute('wfDedup0000001');
-		succeeded(second);
+		expectSucceeded(second);
 		expect(nodeOutput(second.execution, 'Once').map((item) => item.json)).toEqual([
 			{ skipped: 'duplicate', key: 'T-1' },
 			{ skipped: 'duplicate', key: 'T-2' },

@@ -3,7 +3,7 @@ import { DEMO_PLIVO_NODE, DEMO_WORKFLOW_ID, demoWorkflow, SIMULATOR_CONTACTS } f
 import { duration, ensureN8nRelease, isInstalled, type N8nInstall } from '../support/n8nInstall';
 import { postWebhook } from '../support/n8nMain';
 import { describeChoice, newestInstallable } from '../support/n8nReleases';
-import { N8nInstance, nodeOutput, packPackage, type ExecutionResult } from '../support/realN8n';
+import { N8nInstance, expectSucceeded, nodeOutput, packPackage } from '../support/realN8n';
 import { RegularN8n } from '../support/regularN8n';
 import { saveFacts } from '../support/results';
 import { startScriptedModel, TOOL_ANSWER_PREFIX, type ScriptedModel } from '../support/scriptedModel';
@@ -80,15 +80,10 @@ afterAll(async () => {
 	await sim?.close();
 });
 
-function succeeded(result: ExecutionResult): void {
-	if (result.execution?.status !== 'success') {
-		throw new Error(`execution did not succeed (exit ${result.exitCode}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-	}
-}
 
 it('runs the demo workflow: every contact that is a number or SIP URI is added, the other fails alone', async () => {
 	const result = await n8n.execute(DEMO_WORKFLOW_ID);
-	succeeded(result);
+	expectSucceeded(result);
 	const items = nodeOutput(result.execution, DEMO_PLIVO_NODE);
 	expect(items.map((item) => item.pairedItem)).toEqual(SIMULATOR_CONTACTS.map((_, item) => ({ item })));
 	expect(items.slice(0, 3).map((item) => item.json)).toEqual(Array.from({ length: 3 }, () => ({ api_id: expect.stringMatching(UUID), error: '' })));
@@ -98,7 +93,7 @@ it('runs the demo workflow: every contact that is a number or SIP URI is added, 
 
 it('a destination Plivo refuses (HTTP 400) is rejected, with Plivo’s reason, and sent once', async () => {
 	const result = await n8n.execute(FAULT_WORKFLOW);
-	succeeded(result);
+	expectSucceeded(result);
 	const [item] = nodeOutput(result.execution, DEMO_PLIVO_NODE);
 	expect(item.json.error).toMatch(/^Plivo PHLO error \(HTTP 400\) \[item 0\]: invalid destination number \(outcome: rejected; to: \+19995550400;/);
 	expect(sim.count({ to: faultNumber('0400') })).toBe(1);
@@ -107,7 +102,7 @@ it('a destination Plivo refuses (HTTP 400) is rejected, with Plivo’s reason, a
 it('as an AI Agent’s tool, the number the model asks for is dialled once and the model receives Plivo’s answer', async () => {
 	model.toolCalls = [{ to: ALLOWED_TO }];
 	const result = await n8n.execute(AGENT_WORKFLOW);
-	succeeded(result);
+	expectSucceeded(result);
 	expect(sim.filter({ route: 'multiPartyCall.dial' }).map((request) => request.to)).toEqual([ALLOWED_TO]);
 	const toolResults = model.toolResults();
 	expect(toolResults.map((text) => JSON.parse(text) as unknown)).toEqual([[{ api_id: expect.stringMatching(UUID), error: '' }]]);

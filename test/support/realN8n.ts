@@ -263,6 +263,13 @@ export class N8nInstance {
 	}
 }
 
+/** Throws, with the end of n8n's output, unless the execution succeeded. */
+export function expectSucceeded(result: ExecutionResult): void {
+	if (result.execution?.status !== 'success') {
+		throw new Error(`execution did not succeed (exit ${result.exitCode}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+	}
+}
+
 /** Items a node returned on its first output (or on output `output`), from an execution. */
 export function nodeOutput(execution: ExecutionData | undefined, nodeName: string, output = 0): Array<{ json: Record<string, unknown>; pairedItem?: unknown }> {
 	const runs = execution?.data.resultData.runData[nodeName];
