@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { OPTION_DEFAULTS } from '../helpers/defaults';
-import { assertAllowedDestination, parseAllowedDestinations } from '../helpers/destinations';
+import { assertAllowedDestination, parseAllowedDestinations, type AllowedDestinations } from '../helpers/destinations';
 import type { ItemParameters } from '../helpers/parameters';
 import { PhloFailure, StoreFailure, type RequestTarget } from '../helpers/failures';
 import { parseNumberOption } from '../helpers/validation';
@@ -41,14 +41,14 @@ export function createItemSender(
 	operation: PhloOperation,
 	{ parametersOf, transport, deduplication }: OpenedRun,
 ): (itemIndex: number) => Promise<INodeExecutionData> {
-	let allowed: { text: string; patterns: RegExp[] } | undefined;
+	let allowed: AllowedDestinations | undefined;
 
 	return async (itemIndex) => {
 		const parameters = parametersOf(itemIndex);
 		const request = operation.prepare(parameters, transport.account);
 		const allowedText = String(parameters('options.allowedDestinations', OPTION_DEFAULTS.allowedDestinations));
-		if (allowed?.text !== allowedText) allowed = { text: allowedText, patterns: parseAllowedDestinations(allowedText) };
-		for (const destination of request.destinations) assertAllowedDestination(destination, allowed.patterns, allowedText);
+		if (allowed?.text !== allowedText) allowed = parseAllowedDestinations(allowedText);
+		for (const destination of request.destinations) assertAllowedDestination(destination, allowed);
 		const timeout = parseNumberOption('timeout', parameters('options.timeout', OPTION_DEFAULTS.timeout), 1);
 
 		const key = deduplication?.keyOf(itemIndex, parameters) ?? '';

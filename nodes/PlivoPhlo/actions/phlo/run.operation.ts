@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { phloIdField, retryOnFailNotice } from '../../descriptions/fields';
-import { payloadDestinations } from '../../helpers/destinations';
+import { parsePayloadPaths, payloadDestinations } from '../../helpers/destinations';
 import type { RequestTarget } from '../../helpers/failures';
 import { encodePathSegment } from '../../helpers/requests';
 import { parsePhloId, parsePlainId } from '../../helpers/ids';
@@ -39,6 +39,6 @@ export const prepare: PhloOperation['prepare'] = (parameters, account) => {
 		body: payload,
 		target,
 		// Which value the PHLO dials is known only to the PHLO, so every value that could be dialled is checked.
-		destinations: payloadDestinations(payload),
+		destinations: payloadDestinations(payload, parsePayloadPaths(parameters('options.payloadKeysNotDialled', ''))),
 	};
 };

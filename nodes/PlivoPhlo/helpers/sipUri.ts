@@ -1,0 +1,110 @@
+import { normaliseText } from './destinationText';
+
+/** A SIP URI in the parts that decide where a call goes; parameters and headers never change the host. */
+export interface SipUri {
+	scheme: 'sip' | 'sips';
+	/** Percent-decoded and normalised. */
+	user: string;
+	/** Lower case. */
+	host: string;
+	port?: string;
+	params: string[];
+	headers: string[];
+}
+
+const SCHEME = /^(sips?):([\s\S]*)$/i;
+/**
+ * RFC 3261's user characters, without `;`, `?`, `/` and `:` (a password): each is allowed by the RFC, but
+ * a parser that stops the user there reads a different host from the same text.
+ */
+const USER = /^[A-Za-z0-9\-_.!~*'()&=+$,%]+$/;
+const HOST_PORT_TAIL = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?([;?][\s\S]*)?$/i;
+const HOST_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+
+const decoded = (text: string): string | undefined => {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return undefined;
+	}
+};
+
+/**
+ * `sip:user@host[:port][;params][?headers]` (or `sips:`), or undefined for anything else: no user, no
+ * host or an empty one, two `@`, a `%` or other character a host cannot hold, a user that does not
+ * percent-decode. Whatever cannot be read this way is refused as a destination, never guessed at.
+ */
+export function parseSipUri(text: string): SipUri | undefined {
+	const [, scheme, body] = SCHEME.exec(text) ?? [];
+	if (scheme === undefined || body === undefined) return undefined;
+	const parts = body.split('@');
+	if (parts.length !== 2 || !USER.test(parts[0])) return undefined;
+	const user = decoded(parts[0]);
+	const [, host, port, tail = ''] = HOST_PORT_TAIL.exec(parts[1]) ?? [];
+	if (!user || host === undefined || !(host.startsWith('[') || HOST_NAME.test(host.toLowerCase()))) return undefined;
+	const [params, ...headers] = tail.split('?');
+	return {
+		scheme: scheme.toLowerCase() as SipUri['scheme'],
+		user: normaliseText(user),
+		host: host.toLowerCase(),
+		port,
+		params: params.split(';').slice(1),
+		headers: headers.join('?').split('&').filter(Boolean),
+	};
+}
+
+/** A SIP pattern: `*` matches any characters within the user, or within the host; the port only when named. */
+export interface SipPattern {
+	scheme: 'sip' | 'sips';
+	user: string;
+	host: string;
+	port?: string;
+}
+
+const PATTERN_USER = /^[A-Za-z0-9\-_.!~*'()&=+$,%]+$/;
+const PATTERN_HOST_PORT = /^(\[[0-9a-f:.*]+\]|[a-z0-9.*-]+)(?::(\d{1,5}))?$/i;
+
+/** `sip:user@host[:port]` with `*` in the user or the host, or undefined when it is not one. */
+export function parseSipPattern(text: string): SipPattern | undefined {
+	const [, scheme, body] = SCHEME.exec(text) ?? [];
+	if (scheme === undefined || body === undefined) return undefined;
+	const parts = body.split('@');
+	if (parts.length !== 2 || !PATTERN_USER.test(parts[0])) return undefined;
+	const user = decoded(parts[0]);
+	const [, host, port] = PATTERN_HOST_PORT.exec(parts[1]) ?? [];
+	if (!user || host === undefined) return undefined;
+	return { scheme: scheme.toLowerCase() as SipPattern['scheme'], user: normaliseText(user), host: host.toLowerCase(), port };
+}
+
+/**
+ * Whether `text` matches `glob`, where `*` stands for any characters. A linear walk that goes back only
+ * to the last `*`, so a long text cannot make it slow the way a regular expression can.
+ */
+export function globMatches(glob: string, text: string): boolean {
+	let globAt = 0;
+	let textAt = 0;
+	let star = -1;
+	let resumeAt = 0;
+	while (textAt < text.length) {
+		if (glob[globAt] === '*') {
+			star = globAt++;
+			resumeAt = textAt;
+		} else if (globAt < glob.length && glob[globAt] === text[textAt]) {
+			globAt++;
+			textAt++;
+		} else if (star >= 0) {
+			globAt = star + 1;
+			textAt = ++resumeAt;
+		} else {
+			return false;
+		}
+	}
+	while (glob[globAt] === '*') globAt++;
+	return globAt === glob.length;
+}
+
+export const sipMatches = (pattern: SipPattern, uri: SipUri): boolean =>
+	pattern.scheme === uri.scheme &&
+	globMatches(pattern.user, uri.user) &&
+	globMatches(pattern.host, uri.host) &&
+	(pattern.port === undefined || pattern.port === uri.port);
