@@ -1,20 +1,13 @@
 /**
  * Bursts of webhook requests as a CRM sends them, and what to read from what reached "Plivo": shared by
- * the regular-mode (events) and queue-mode suites.
+ * the regular-mode (events) and queue-mode suites, the benchmarks and the soak.
  */
+import { timesSeen } from './counts';
 import { postWebhook, sendWebhookRequests, type WebhookAnswer } from './n8nMain';
-import type { Simulator } from './simulator';
+import type { RecordedRequest, Simulator } from './simulator';
+import type { SimulatorProcess } from './simulatorProcess';
 
-/** The most times in any window [t, t + windowMs) that starts at one of them. */
-export function mostInWindow(times: number[], windowMs: number): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let most = 0;
-	for (let start = 0, end = 0; start < sorted.length; start++) {
-		while (end < sorted.length && sorted[end] < sorted[start] + windowMs) end++;
-		most = Math.max(most, end - start);
-	}
-	return most;
-}
+export { describeOncePerKey, eachOnce, mostInWindow, oncePerKey, timesSeen, type OncePerKey } from './counts';
 
 /**
  * Delivers `count` events `copies` times, as a sender that retries or fires twice does: each copy of
@@ -45,14 +38,21 @@ export function answerJson(answer: WebhookAnswer): Record<string, unknown> {
 
 /** How many times each destination was dialled, and what that adds up to. */
 export function dialTally(sim: Simulator, destinations: string[]) {
-	const perDestination = destinations.map((to) => sim.count({ route: 'multiPartyCall.dial', to }));
+	const times = timesSeen(sim.filter({ route: 'multiPartyCall.dial' }).map((request) => request.to));
+	const perDestination = destinations.map((to) => times.get(to) ?? 0);
 	return {
 		perDestination,
-		dials: perDestination.reduce((sum, times) => sum + times, 0),
-		dialledMoreThanOnce: perDestination.filter((times) => times > 1).length,
-		notDialled: perDestination.filter((times) => times === 0).length,
+		dials: perDestination.reduce((sum, count) => sum + count, 0),
+		dialledMoreThanOnce: perDestination.filter((count) => count > 1).length,
+		notDialled: perDestination.filter((count) => count === 0).length,
 		most: Math.max(0, ...perDestination),
 	};
+}
+
+/** The requests a simulator running as a process recorded from `since` on (it keeps them until reset). */
+export async function recordedRequests(sim: SimulatorProcess, since = 0): Promise<RecordedRequest[]> {
+	const { requests } = (await sim.control(`requests?since=${since}`)) as { requests: RecordedRequest[] };
+	return requests;
 }
 
 /**
