@@ -14,9 +14,12 @@
  * Every minute it prints a row: what the simulator saw (requests, the busiest second, 429s, 5xx), the
  * items by outcome (read from each finished execution through n8n's REST API), the same event accepted
  * twice, deliveries lost, executions still waiting, and the resident memory of n8n's main process. Once
- * the traffic has stopped and the backlog has drained it prints the whole table again (complete now)
- * and a summary, writes both to `.cache/results/soak-<time>.md`, and exits 1 if any delivery was lost
- * or any event dialled twice.
+ * the traffic has stopped and the backlog has drained it prints the whole table again (complete now),
+ * then judges the run from its record (`test/support/soakJudgement.ts`): every event accounted for at
+ * the simulator, the setting a ceiling in every second, the rate back after each fault, nothing reaching
+ * Plivo while it refused connections, memory flat, every fault played. It prints each verdict with the
+ * figures it read, writes table and verdicts to `.cache/results/soak-<time>.md`, and exits 1 naming
+ * each judgement that failed, with its evidence.
  *
  * `SOAK_MINUTES` (10) of traffic; `SOAK_RATE` (2, Plivo's default calls per second) for both workflows;
  * `SOAK_EVENTS_PER_SECOND` (0.95 × the rate) new events across both, so that the backlog a fault leaves
@@ -26,12 +29,31 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { mostInWindow } from '../test/support/bursts';
+import { mostInWindow } from '../test/support/counts';
 import { countBy, postWebhook, type WebhookAnswer } from '../test/support/n8nMain';
 import { ensureN8n, packPackage, REPO_ROOT, type ExecutionData, type WorkflowJson } from '../test/support/realN8n';
 import { RegularN8n } from '../test/support/regularN8n';
 import type { Fault, FaultSpec, RecordedRequest } from '../test/support/simulator';
 import { startSimulatorProcess, type SimulatorProcess } from '../test/support/simulatorProcess';
+import { lostDeliveries, repeatedDials } from '../test/support/soakEvents';
+import { judgeSoak, outcomeLine, verdictLines } from '../test/support/soakJudgement';
+import {
+	ACCEPTED,
+	clock,
+	deliveriesWaiting,
+	inWindow,
+	ITEM_OUTCOMES,
+	meanOf,
+	MINUTE,
+	SECOND,
+	type FinishedExecution,
+	type ItemOutcome,
+	type MemorySample,
+	type PlayedFaults,
+	type SeenRequest,
+	type SentDelivery,
+	type SoakRecord,
+} from '../test/support/soakRecord';
 import { plivoCredential, webhookAddUserWorkflow } from '../test/support/workflows';
 
 function setting(name: string, fallback: number): number {
@@ -48,8 +70,6 @@ const RATE = setting('SOAK_RATE', 2);
 const EVENTS_PER_SECOND = setting('SOAK_EVENTS_PER_SECOND', RATE * 0.95);
 const SEED = setting('SOAK_SEED', 1);
 
-const SECOND = 1_000;
-const MINUTE = 60 * SECOND;
 const TRAFFIC_MS = MINUTES * MINUTE;
 
 /** A tenth of the events are delivered twice; of those, a third at the very instant of the first. */
@@ -66,14 +86,6 @@ const OUTAGE_MS = REFUSED_MS + SERVER_ERRORS_MS;
 /** One slow answer this often, 2–5 s late: well under the node's 60 s timeout. */
 const SLOW_EVERY_MS = 20 * SECOND;
 const SLOW_MS = [2 * SECOND, 5 * SECOND] as const;
-
-/** Recovery is read as the rate Plivo sees 20–40 s after a 429 or after the outage. */
-const RECOVERY_WINDOW_MS = [20 * SECOND, 40 * SECOND] as const;
-
-/** Memory after warm-up: the mean of minutes 3–5 against the mean of the last 3 minutes of traffic. */
-const WARM_MINUTES = [3, 5] as const;
-const LATE_MINUTES = 3;
-const FLAT_MEMORY_GROWTH = 0.1;
 
 /** The backlog has drained when every delivery has a finished execution; it is stuck when none finishes for this long. */
 const STALLED_MS = 90 * SECOND;
@@ -104,17 +116,11 @@ const ROUTES: readonly Route[] = [
 	{ workflowId: 'soakEventsB00001', path: 'soak-b' },
 ];
 
-/** One webhook request: an event's first delivery, or a repeat of it. */
-interface Delivery {
-	deliveryId: string;
-	eventId: string;
-	/** Each event dials its own number, so that what reached the simulator tells the events apart. */
-	to: string;
+/** One webhook request: an event's first delivery, or a repeat of it, each event dialling its own number. */
+interface Delivery extends SentDelivery {
 	route: Route;
 	/** When it is due, from the start of the traffic. */
 	dueMs: number;
-	repeat: boolean;
-	sentAt?: number;
 	answer?: WebhookAnswer;
 }
 
@@ -135,15 +141,6 @@ function plannedDeliveries(random: () => number): Delivery[] {
 		}
 	}
 	return deliveries.sort((a, b) => a.dueMs - b.dueMs);
-}
-
-/** What the simulator recorded of one request, as much as the tally needs. */
-interface SeenRequest {
-	seq: number;
-	at: number;
-	status: number | undefined;
-	to: string | undefined;
-	fault: string | undefined;
 }
 
 /**
@@ -188,18 +185,6 @@ class SimulatorLog {
 	get all(): SeenRequest[] {
 		return [...this.requests.values()].sort((a, b) => a.seq - b.seq);
 	}
-}
-
-type ItemOutcome = 'sent' | 'skipped' | 'not_sent' | 'rejected' | 'unknown' | 'other';
-const ITEM_OUTCOMES: readonly ItemOutcome[] = ['sent', 'skipped', 'not_sent', 'rejected', 'unknown', 'other'];
-
-interface FinishedExecution {
-	id: string;
-	deliveryId: string | undefined;
-	outcome: ItemOutcome;
-	finishedAt: number;
-	/** Why an `other` outcome is one, to be shown in the summary. */
-	note?: string;
 }
 
 const PLIVO_NODE = 'Plivo PHLO';
@@ -263,11 +248,6 @@ function residentBytes(pid: number | undefined): number | undefined {
 	}
 }
 
-interface MemorySample {
-	at: number;
-	bytes: number;
-}
-
 /** A fault put in the simulator's way, as the summary reports it. */
 interface PlayedFault {
 	kind: '429' | 'outage' | 'slow';
@@ -279,7 +259,7 @@ interface PlayedFault {
 class FaultPlan {
 	readonly played: PlayedFault[] = [];
 	readonly failures: string[] = [];
-	outageStart: number | undefined;
+	private outageStart: number | undefined;
 
 	constructor(
 		private readonly sim: SimulatorProcess,
@@ -337,6 +317,12 @@ class FaultPlan {
 		return plan.sort((a, b) => a.atMs - b.atMs);
 	}
 
+	/** The faults as the judgement reads them: when each 429 was armed, when the port closed. */
+	get record(): PlayedFaults {
+		const outage = this.outageStart === undefined ? undefined : { refusedFrom: this.outageStart, refusedUntil: this.outageStart + REFUSED_MS, endsAt: this.outageStart + OUTAGE_MS };
+		return { rateLimitedArmedAt: this.played.filter((fault) => fault.kind === '429').map((fault) => fault.at), outage, notArmed: this.failures };
+	}
+
 	/** Plays the schedule; a fault the simulator would not take is reported, and the run goes on. */
 	async play(start: number): Promise<void> {
 		for (const { atMs, play } of this.schedule()) {
@@ -361,31 +347,8 @@ interface Observed {
 	final: boolean;
 }
 
-const ACCEPTED = 201;
 const isServerError = (status: number | undefined) => status !== undefined && status >= 500;
-const inWindow = (at: number, from: number, to: number) => at >= from && at < to;
 const megabytes = (bytes: number) => bytes / 1024 / 1024;
-const meanOf = (values: number[]) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : NaN);
-
-/** Accepted requests for an event that had been accepted before: the same person dialled twice. */
-function repeatedDials(requests: SeenRequest[]): SeenRequest[] {
-	const dialled = new Set<string>();
-	const repeats: SeenRequest[] = [];
-	for (const request of [...requests].sort((a, b) => a.at - b.at)) {
-		if (request.status !== ACCEPTED || request.to === undefined) continue;
-		if (dialled.has(request.to)) repeats.push(request);
-		dialled.add(request.to);
-	}
-	return repeats;
-}
-
-/** Deliveries lost: the webhook's answer was not 200, or (at the end) no finished execution ran it. */
-function lostDeliveries({ deliveries, executions, final }: Observed): Delivery[] {
-	const ran = new Set(executions.map((execution) => execution.deliveryId));
-	return deliveries.filter(
-		(delivery) => delivery.sentAt !== undefined && ((delivery.answer && delivery.answer.status !== 200) || (final && !ran.has(delivery.deliveryId))),
-	);
-}
 
 const COLUMNS = [
 	'minute',
@@ -405,13 +368,11 @@ const COLUMNS = [
 	'n8n RSS MB',
 ];
 
-function minuteRow(observed: Observed, minute: number, lost: Delivery[], repeats: SeenRequest[]): string[] {
+function minuteRow(observed: Observed, minute: number, lost: SentDelivery[], repeats: SeenRequest[]): string[] {
 	const from = observed.start + (minute - 1) * MINUTE;
 	const to = from + MINUTE;
 	const requests = observed.requests.filter((request) => inWindow(request.at, from, to));
 	const outcomes = countBy(observed.executions.filter((execution) => inWindow(execution.finishedAt, from, to)).map((execution) => execution.outcome));
-	const sentBy = observed.deliveries.filter((delivery) => delivery.sentAt !== undefined && delivery.sentAt < to).length;
-	const finishedBy = observed.executions.filter((execution) => execution.finishedAt < to).length;
 	const rss = meanOf(observed.memory.filter((sample) => inWindow(sample.at, from, to)).map((sample) => megabytes(sample.bytes)));
 	return [
 		minute * MINUTE <= TRAFFIC_MS ? String(minute) : `${minute} (drain)`,
@@ -422,7 +383,7 @@ function minuteRow(observed: Observed, minute: number, lost: Delivery[], repeats
 		...ITEM_OUTCOMES.map((outcome) => String(outcomes[outcome] ?? 0)),
 		String(repeats.filter((request) => inWindow(request.at, from, to)).length),
 		String(lost.filter((delivery) => inWindow(delivery.sentAt ?? 0, from, to)).length),
-		String(Math.max(0, sentBy - finishedBy)),
+		String(Math.max(0, deliveriesWaiting(observed, to))),
 		Number.isNaN(rss) ? '' : rss.toFixed(0),
 	];
 }
@@ -433,107 +394,16 @@ function tableLines(rows: string[][]): string[] {
 	return [line(COLUMNS), `|${widths.map((width) => `${'-'.repeat(width + 1)}:`).join('|')}|`, ...rows.map(line)];
 }
 
-/** Requests per second Plivo saw in [at + 20 s, at + 40 s). */
-function rateAfter(requests: SeenRequest[], at: number): number {
-	const [from, to] = RECOVERY_WINDOW_MS;
-	return requests.filter((request) => inWindow(request.at, at + from, at + to)).length / ((to - from) / SECOND);
-}
-
-const clock = (start: number, at: number) => {
-	const seconds = Math.round((at - start) / SECOND);
-	return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-};
-
-function summaryLines(observed: Observed, faults: FaultPlan, lost: Delivery[], repeats: SeenRequest[], trafficEnd: number): string[] {
-	const { start, requests, executions, deliveries, memory } = observed;
-	const lines: string[] = [];
-	const arrivals = requests.map((request) => request.at).sort((a, b) => a - b);
-	const busiest = mostInWindow(arrivals, SECOND);
-	const busiestTen = mostInWindow(arrivals, 10 * SECOND);
-	// Any 1-s window counts, so evenly spaced requests at the setting put one more in a window whenever a
-	// start runs a few ms late: the closest run of that many requests shows whether that is all it was.
-	const run = Math.floor(RATE) + 1;
-	const spans = arrivals.slice(run - 1).map((at, index) => ({ at: arrivals[index], span: at - arrivals[index] }));
-	const closestRun = spans.reduce<{ at: number; span: number } | undefined>((closest, candidate) => (closest && closest.span <= candidate.span ? closest : candidate), undefined);
-	const spacing = closestRun
-		? ` The closest ${run} requests in a row spanned ${closestRun.span} ms, at ${clock(start, closestRun.at)} (${(((run - 1) * SECOND) / RATE).toFixed(0)} ms when evenly spaced at the setting).`
-		: '';
-	lines.push(
-		`- Most requests Plivo saw in any second: ${busiest}, at a setting of ${RATE}/s shared by both workflows (one account, one credential); in any 10 s: ${busiestTen} (${(busiestTen / 10).toFixed(1)}/s).${spacing}`,
-	);
-
-	const outageStart = faults.outageStart;
-	const outageEnd = outageStart === undefined ? undefined : outageStart + OUTAGE_MS;
-	const overlapsOutage = (at: number) =>
-		outageStart !== undefined && outageEnd !== undefined && at + RECOVERY_WINDOW_MS[1] > outageStart && at + RECOVERY_WINDOW_MS[0] < outageEnd;
-	const caveat = (at: number) => {
-		if (overlapsOutage(at)) return ' (the window overlaps the outage)';
-		if (at + RECOVERY_WINDOW_MS[1] > trafficEnd && !deliveriesWaiting(observed, at + RECOVERY_WINDOW_MS[0])) return ' (traffic had stopped and nothing was waiting)';
-		return '';
-	};
-	const injected429s = requests.filter((request) => request.status === 429 && request.fault === 'programmatic:rate-limited');
-	for (const request of injected429s) {
-		const rate = rateAfter(requests, request.at);
-		lines.push(`- After the 429 at ${clock(start, request.at)}: ${rate.toFixed(2)} requests/s 20–40 s later (${((rate / RATE) * 100).toFixed(0)}% of the setting)${caveat(request.at)}.`);
-	}
-	const other429s = requests.filter((request) => request.status === 429).length - injected429s.length;
-	if (other429s) lines.push(`- ${other429s} more 429s than the ${injected429s.length} injected.`);
-	if (outageEnd !== undefined && outageStart !== undefined) {
-		const rate = rateAfter(requests, outageEnd);
-		const firstAccepted = requests.find((request) => request.at >= outageEnd && request.status === ACCEPTED);
-		// Requests that started before the port closed may still be recorded just after; later ones cannot reach it.
-		const duringRefusal = requests.filter((request) => inWindow(request.at, outageStart + SECOND, outageStart + REFUSED_MS)).length;
-		lines.push(
-			`- After the outage (${clock(start, outageStart)}–${clock(start, outageEnd)}; ${duringRefusal} requests reached Plivo while it refused connections): ${rate.toFixed(2)} requests/s 20–40 s later (${((rate / RATE) * 100).toFixed(0)}% of the setting)${
-				caveat(outageEnd)
-			}; first accepted request ${firstAccepted ? `${((firstAccepted.at - outageEnd) / SECOND).toFixed(1)} s after it` : 'never'}.`,
-		);
-	}
-
+/** What was sent and what Plivo answered, in totals: the verdicts below judge them event by event. */
+function totalsLines({ requests, executions, deliveries }: Observed): string[] {
 	const outcomes = countBy(executions.map((execution) => execution.outcome));
 	const repeatsSent = deliveries.filter((delivery) => delivery.repeat).length;
-	lines.push(
-		`- Totals: ${deliveries.length - repeatsSent} events + ${repeatsSent} repeated deliveries = ${deliveries.length} webhook requests; ${executions.length} executions finished: ${ITEM_OUTCOMES.map((outcome) => `${outcome} ${outcomes[outcome] ?? 0}`).join(', ')}.`,
-		`- Plivo (the simulator) saw ${requests.length} requests: ${requests.filter((request) => request.status === ACCEPTED).length} accepted, ${requests.filter((request) => request.status === 429).length} answered 429, ${requests.filter((request) => isServerError(request.status)).length} answered 5xx, ${requests.filter((request) => request.fault === 'programmatic:slow').length} answered late on purpose.`,
-	);
 	const otherNotes = countBy(executions.filter((execution) => execution.note).map((execution) => execution.note ?? ''));
-	for (const [note, count] of Object.entries(otherNotes)) lines.push(`  - other (${count}): ${note}`);
-	lines.push(
-		`- Lost: ${lost.length}${lost.length ? ` (${lost.slice(0, 5).map((delivery) => `${delivery.deliveryId}: ${delivery.answer?.status === 200 ? 'no finished execution' : `webhook answered ${delivery.answer?.status ?? 'nothing'}`}`).join('; ')}${lost.length > 5 ? '; …' : ''})` : ''}.`,
-		`- Dialled twice: ${repeats.length}${repeats.length ? ` (${[...new Set(repeats.map((request) => request.to))].slice(0, 5).join(', ')})` : ''}.`,
-	);
-
-	const minutesMean = (first: number, last: number) =>
-		meanOf(memory.filter((sample) => inWindow(sample.at, start + (first - 1) * MINUTE, start + last * MINUTE)).map((sample) => megabytes(sample.bytes)));
-	const lastTrafficMinute = Math.ceil(MINUTES);
-	const rule = `rule: the mean RSS of minutes ${WARM_MINUTES[0]}–${WARM_MINUTES[1]} (after warm-up) against that of the last ${LATE_MINUTES} minutes of traffic; growth under ${FLAT_MEMORY_GROWTH * 100}% reads as flat`;
-	if (lastTrafficMinute - LATE_MINUTES + 1 > WARM_MINUTES[1]) {
-		const warm = minutesMean(WARM_MINUTES[0], WARM_MINUTES[1]);
-		const late = minutesMean(lastTrafficMinute - LATE_MINUTES + 1, lastTrafficMinute);
-		const growth = late / warm - 1;
-		// Executions waiting for their turn are held in n8n's memory: a backlog that grew explains growth a leak would not.
-		const waitingMean = (first: number, last: number) =>
-			meanOf(Array.from({ length: last - first + 1 }, (_, index) => deliveriesWaiting(observed, start + (first + index) * MINUTE)));
-		const waitingWarm = waitingMean(WARM_MINUTES[0], WARM_MINUTES[1]);
-		const waitingLate = waitingMean(lastTrafficMinute - LATE_MINUTES + 1, lastTrafficMinute);
-		const perWaiting = waitingLate > waitingWarm ? `, ${((late - warm) / (waitingLate - waitingWarm)).toFixed(1)} MB per execution added to the backlog` : '';
-		lines.push(
-			`- Memory of n8n's main process: ${warm.toFixed(0)} MB → ${late.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}%): ${growth < FLAT_MEMORY_GROWTH ? 'flat' : 'GROWING'} (${rule}); executions waiting over those minutes, on average: ${waitingWarm.toFixed(0)} → ${waitingLate.toFixed(0)}${perWaiting}.`,
-		);
-	} else {
-		const first = minutesMean(1, 1);
-		const last = minutesMean(lastTrafficMinute, lastTrafficMinute);
-		lines.push(`- Memory of n8n's main process: minute 1 ${first.toFixed(0)} MB, minute ${lastTrafficMinute} ${last.toFixed(0)} MB; no trend read (${rule}: it needs SOAK_MINUTES ≥ ${WARM_MINUTES[1] + LATE_MINUTES}).`);
-	}
-	return lines;
-}
-
-/** Deliveries sent by `at` whose executions had not finished by then. */
-function deliveriesWaiting({ deliveries, executions }: Observed, at: number): number {
-	return (
-		deliveries.filter((delivery) => delivery.sentAt !== undefined && delivery.sentAt < at).length -
-		executions.filter((execution) => execution.finishedAt < at).length
-	);
+	return [
+		`- Totals: ${deliveries.length - repeatsSent} events + ${repeatsSent} repeated deliveries = ${deliveries.length} webhook requests; ${executions.length} executions finished: ${ITEM_OUTCOMES.map((outcome) => `${outcome} ${outcomes[outcome] ?? 0}`).join(', ')}.`,
+		...Object.entries(otherNotes).map(([note, count]) => `  - other (${count}): ${note}`),
+		`- Plivo (the simulator) saw ${requests.length} requests: ${requests.filter((request) => request.status === ACCEPTED).length} accepted, ${requests.filter((request) => request.status === 429).length} answered 429, ${requests.filter((request) => isServerError(request.status)).length} answered 5xx, ${requests.filter((request) => request.fault === 'programmatic:slow').length} answered late on purpose.`,
+	];
 }
 
 async function main(): Promise<void> {
@@ -625,7 +495,7 @@ async function main(): Promise<void> {
 			// A busy n8n may not answer in time: the executions are read again with the next row.
 			await executionLog.collect().catch((error: unknown) => say(`  (executions not read this minute: ${error instanceof Error ? error.message : String(error)})`));
 			const now = observed(false);
-			if (Date.now() >= rowAt) say(tableLines([minuteRow(now, minute, lostDeliveries(now), repeatedDials(now.requests))])[2]);
+			if (Date.now() >= rowAt) say(tableLines([minuteRow(now, minute, lostDeliveries(now.deliveries, now.executions, false), repeatedDials(now.requests))])[2]);
 			if (drained) break;
 		}
 		clearInterval(sampler);
@@ -638,13 +508,15 @@ async function main(): Promise<void> {
 		await simulatorLog.poll();
 		await executionLog.collect();
 		const final = observed(true);
-		const lost = lostDeliveries(final);
+		const lost = lostDeliveries(final.deliveries, final.executions, true);
 		const repeated = repeatedDials(final.requests);
 		const lastActivity = Math.max(trafficEnd, ...final.requests.map((request) => request.at), ...final.executions.map((execution) => execution.finishedAt));
 		const lastMinute = Math.ceil((lastActivity - start) / MINUTE);
 		const rows = Array.from({ length: lastMinute }, (_, index) => minuteRow(final, index + 1, lost, repeated));
 		const table = tableLines(rows);
-		const summary = summaryLines(final, faults, lost, repeated, trafficEnd);
+		const record: SoakRecord = { ...final, trafficEnd, minutes: MINUTES, rate: RATE, faults: faults.record };
+		const verdicts = judgeSoak(record);
+		const summary = [...totalsLines(final), ...verdictLines(verdicts)];
 		const faultLines = faults.played.filter((fault) => fault.kind !== 'slow').map((fault) => `${clock(start, fault.at)} ${fault.label}`);
 		const slowCount = faults.played.filter((fault) => fault.kind === 'slow').length;
 
@@ -672,11 +544,13 @@ async function main(): Promise<void> {
 				'',
 				...summary,
 				'',
+				outcomeLine(verdicts),
+				'',
 			].join('\n'),
 		);
 		say(`\nWritten to ${file}`);
-		failed = lost.length > 0 || repeated.length > 0;
-		if (failed) say(`soak: FAILED: ${lost.length} lost, ${repeated.length} dialled twice`);
+		failed = verdicts.some((verdict) => verdict.state === 'failed');
+		say(outcomeLine(verdicts));
 	} finally {
 		await n8n.stop();
 		await sim.stop();
