@@ -73,6 +73,43 @@ describe('pacing across executions of one account', () => {
 	});
 });
 
+describe('a burst larger than the pace, with Max Wait for Turn', () => {
+	// An account of its own: no earlier test's pace or 429 is in its way.
+	let account: Simulator;
+	beforeAll(async () => {
+		account = await startSimulator({ authId: 'MABURSTXXXXXXXXXXXXX' });
+	});
+	afterAll(async () => await account.close());
+
+	it('hands back at once the executions whose turn is too far off, and each is dialled once when the sender sends it again', async () => {
+		const sim = account;
+		const parameters = event({ maxRequestsPerSecond: 4, maxWaitSeconds: 1, deduplicationKey: '={{ $json.ticket }}' });
+		const phone = (index: number) => `+14155552${String(500 + index)}`;
+		const deliver = async (index: number) =>
+			await runNode({ credentials: sim.credentials, parameters, items: [{ ticket: `B-${index}`, phone: phone(index) }], onError: 'continueRegularOutput', workflowId: 'wf-burst-back' });
+		const started = Date.now();
+		const first = await Promise.all(Array.from({ length: 12 }, async (_, index) => await deliver(index)));
+		const handedBack = first.flatMap(({ output }, index) => (output[0][0].json.error ? [{ index, item: output[0][0] }] : []));
+		// At 4/s a turn is 250 ms: the first 5 fit within a second's wait, the others are handed back without waiting.
+		expect(handedBack.map(({ index }) => index).length).toBe(7);
+		expect(Math.max(...sim.filter().map((request) => request.receivedAt)) - started).toBeLessThan(1_600);
+		const details = handedBack.map(({ item }) => item.json.details as IDataObject);
+		for (const detail of details) expect(detail).toMatchObject({ outcome: 'not_sent', retryAfterSeconds: expect.any(Number), retryAt: expect.any(String) });
+		expect(sim.filter().map((request) => request.to).sort()).toEqual(first.flatMap((_, index) => (handedBack.some((back) => back.index === index) ? [] : [phone(index)])).sort());
+		// Those handed back are told to come back one turn apart, after the backlog: not all at once.
+		const retries = details.map((detail) => Date.parse(detail.retryAt as string));
+		expect(new Set(retries).size).toBeGreaterThan(1);
+		// The sender sends each again when told; every event is then dialled exactly once.
+		await Promise.all(handedBack.map(async ({ index }, place) => {
+			await new Promise((resolve) => setTimeout(resolve, Math.max(0, retries[place] - Date.now())));
+			const again = await deliver(index);
+			expect(again.output[0][0].json.error ?? '').toBe('');
+		}));
+		const dialled = sim.filter().map((request) => request.to).sort();
+		expect(dialled).toEqual(Array.from({ length: 12 }, (_, index) => phone(index)).sort());
+	});
+});
+
 describe('deduplication across executions of one workflow', () => {
 	const tickets = (count: number, copies: number) =>
 		Array.from({ length: count * copies }, (_, index) => ({ ticket: `T-${index % count}`, phone: `+14155553${String(index % count).padStart(3, '0')}` }));

@@ -1,5 +1,7 @@
-import { MIN_REQUESTS_PER_SECOND, Pacer, RECOVERY_DOUBLING_MS, type Clock } from '../../nodes/PlivoPhlo/transport/pacer';
+import { MAX_INTERVAL_MS, MIN_REQUESTS_PER_SECOND, Pacer } from '../../nodes/PlivoPhlo/transport/pacer';
 import { AccountPacers } from '../../nodes/PlivoPhlo/transport/pacing';
+import { RECOVERY_DOUBLING_MS } from '../../nodes/PlivoPhlo/transport/slowdown';
+import type { Clock } from '../../nodes/PlivoPhlo/transport/turns';
 
 /**
  * A clock that moves only when someone sleeps: every wait is recorded, nothing depends on real time.
@@ -31,7 +33,7 @@ function setUp(...rates: number[]) {
 	const runs = rates.map((rate) => pacer.join(rate));
 	const begin = clock.now();
 	/** When each request started, relative to the start of the test. */
-	const started = async (...requests: Array<Promise<void>>): Promise<number[]> => {
+	const started = async (...requests: Array<Promise<unknown>>): Promise<number[]> => {
 		const times: number[] = [];
 		await Promise.all(requests.map(async (request, index) => request.then(() => (times[index] = clock.now() - begin))));
 		return times;
@@ -39,7 +41,7 @@ function setUp(...rates: number[]) {
 	return { clock, pacer, runs, started };
 }
 
-async function oneByOne(acquire: () => Promise<void>, clock: ManualClock, count: number): Promise<number[]> {
+async function oneByOne(acquire: () => Promise<unknown>, clock: ManualClock, count: number): Promise<number[]> {
 	const starts: number[] = [];
 	for (let i = 0; i < count; i++) {
 		await acquire();
@@ -60,14 +62,15 @@ describe('Pacer, for one run', () => {
 		expect(starts[300]).toBeCloseTo(5000, 6);
 	});
 
-	it('keeps its schedule when timers fire late, so lateness does not add up', async () => {
+	it('never lets a late timer bunch two starts: each waits a whole interval after the one before', async () => {
 		const { clock, runs } = setUp(60);
 		const sleep = clock.sleep.bind(clock);
 		clock.sleep = async (ms: number) => await sleep(ms + 3);
 		const starts = await oneByOne(() => runs[0].acquire(), clock, 301);
-		// 300 intervals of 16.7 ms; each start up to one timer's lateness after its time, never later.
-		expect(starts[300]).toBeGreaterThanOrEqual(5000);
-		expect(starts[300]).toBeLessThanOrEqual(5000 + 3);
+		const gaps = starts.slice(1).map((time, index) => time - starts[index]);
+		expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / 60);
+		// Lateness costs throughput (one timer's lateness per request), never the ceiling.
+		expect(starts[300]).toBeLessThanOrEqual(300 * (1000 / 60 + 3) + 1);
 	});
 
 	it('does not wait when the rate is off (0)', async () => {
@@ -116,6 +119,14 @@ describe('Pacer, for one run', () => {
 		for (let i = 0; i < 20; i++) runs[0].backOff(clock.now());
 		expect(pacer.rate).toBe(MIN_REQUESTS_PER_SECOND);
 	});
+
+	it('honours a rate set below the floor, before and after a 429', async () => {
+		const { clock, pacer, runs } = setUp(0.05);
+		const before = await oneByOne(() => runs[0].acquire(), clock, 3);
+		expect(before).toEqual([0, 20_000, 40_000]);
+		runs[0].backOff(clock.now());
+		expect(pacer.rate).toBe(0.05);
+	});
 });
 
 describe('Pacer, shared by runs (executions) of one account', () => {
@@ -160,7 +171,7 @@ describe('Pacer, shared by runs (executions) of one account', () => {
 		const [a, b] = runs;
 		const cancel = new AbortController();
 		const first = a.acquire();
-		const cancelled = a.acquire(cancel.signal);
+		const cancelled = a.acquire({ signal: cancel.signal });
 		const next = b.acquire();
 		cancel.abort();
 		await expect(cancelled).rejects.toThrow('The execution was cancelled');
@@ -171,12 +182,12 @@ describe('Pacer, shared by runs (executions) of one account', () => {
 		const { runs } = setUp(1);
 		const cancel = new AbortController();
 		cancel.abort();
-		await expect(runs[0].acquire(cancel.signal)).rejects.toThrow('The execution was cancelled');
+		await expect(runs[0].acquire({ signal: cancel.signal })).rejects.toThrow('The execution was cancelled');
 	});
 });
 
 /** Starts requests back to back as fast as the pacer lets them, for `ms`; returns when each started. */
-async function steady(acquire: () => Promise<void>, clock: ManualClock, ms: number): Promise<number[]> {
+async function steady(acquire: () => Promise<unknown>, clock: ManualClock, ms: number): Promise<number[]> {
 	const starts: number[] = [];
 	const end = clock.now() + ms;
 	while (clock.now() < end) {
@@ -274,16 +285,19 @@ describe('AccountPacers, the pacers this process holds', () => {
 		expect(pacers.size).toBe(1); // the pause is over, the slowdown is not
 		clock.time += RECOVERY_DOUBLING_MS * 7;
 		other();
+		expect(pacers.size).toBe(1); // recovered, but a run asking for the slowest rate would still be too close
+		clock.time += MAX_INTERVAL_MS;
+		other();
 		expect(pacers.size).toBe(0);
 	});
 
-	it('keeps a pacer whose last request is within the slowest interval', async () => {
+	it('keeps a pacer whose last request is within the slowest interval a run may ask for', async () => {
 		const clock = new ManualClock();
 		const pacers = new AccountPacers(clock);
 		const run = pacers.join('https://p', 'MA1', 2);
 		await run.acquire();
 		run.leave();
-		clock.time += 1000 / MIN_REQUESTS_PER_SECOND - 1;
+		clock.time += MAX_INTERVAL_MS - 1;
 		pacers.join('https://p', 'MA2', 0).leave();
 		expect(pacers.size).toBe(1);
 		clock.time += 1;

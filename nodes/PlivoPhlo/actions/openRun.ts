@@ -2,6 +2,7 @@ import { sleep, type IExecuteFunctions, type INodeExecutionData } from 'n8n-work
 
 import { MAX_DEDUPLICATION_WINDOW_MINUTES, OPTION_DEFAULTS } from '../helpers/defaults';
 import type { Audience } from '../helpers/nodeErrors';
+import { parsePaceSettings } from '../helpers/paceSettings';
 import { createParameterReader, isParameterSet, type ItemParameters } from '../helpers/parameters';
 import { parseNumberOption } from '../helpers/validation';
 import { processDeduplication, type SentKeys } from '../storage/inProcess';
@@ -58,14 +59,13 @@ async function open(context: IExecuteFunctions, operation: PhloOperation, audien
 	const parametersOf = createParameterReader(context);
 	const settings = parametersOf(0);
 	const concurrency = parseNumberOption('concurrency', settings('options.concurrency', OPTION_DEFAULTS.concurrency), 1);
-	const requestsPerSecond = parseNumberOption(
-		'maxRequestsPerSecond',
+	const pace = parsePaceSettings(
 		settings('options.maxRequestsPerSecond', OPTION_DEFAULTS.maxRequestsPerSecond),
-		0,
+		settings('options.maxWaitSeconds', OPTION_DEFAULTS.maxWaitSeconds),
 	);
 	// Each step that holds something in this process comes after every step that can fail before it,
 	// and a later failure undoes it: a run that cannot open leaves nothing joined or attached.
-	const transport = await PhloTransport.open(context, requestsPerSecond);
+	const transport = await PhloTransport.open(context, pace);
 	let deduplication: Deduplication | undefined;
 	let opened = false;
 	try {

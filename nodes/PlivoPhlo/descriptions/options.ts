@@ -12,6 +12,10 @@ import {
 const STORE_GUARANTEES =
 	'<a href="https://github.com/plivo-phlo-n8n/n8n-nodes-plivo-phlo/blob/main/docs/errors-and-deduplication.md#deduplication">what each store guarantees</a>';
 
+/** Bursts larger than the pace: what they cost in n8n and how to bound it. */
+const BURSTS =
+	'<a href="https://github.com/plivo-phlo-n8n/n8n-nodes-plivo-phlo/blob/main/docs/performance.md#bursts-larger-than-the-pace">bursts</a>';
+
 const {
 	allowedDestinations,
 	concurrency,
@@ -19,6 +23,7 @@ const {
 	deduplicationStore,
 	deduplicationWindowMinutes,
 	maxRequestsPerSecond,
+	maxWaitSeconds,
 	timeout,
 } = OPTION_DEFAULTS;
 
@@ -91,7 +96,15 @@ export const optionsField: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: maxRequestsPerSecond,
 			description:
-				"Requests are spaced evenly to stay under this rate, counting every execution in this n8n process that uses the same Plivo account (the slowest rate set wins); 0 turns the limit off. The default suits Plivo's default limit of 2 new calls per second. In queue mode each worker paces on its own: set the account's limit divided by the number of workers.",
+				"A ceiling: no two requests start closer than 1/rate seconds apart, counting every execution in this n8n process that uses the same Plivo account (the slowest rate set wins). 0 turns the limit off; otherwise at least 0.001. The default suits Plivo's default limit of 2 new calls per second. In queue mode each worker paces on its own: set the account's limit divided by the number of workers.",
+		},
+		{
+			displayName: 'Max Wait for Turn (Seconds)',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: maxWaitSeconds,
+			description: `How long an item may wait for its turn on the account's pace. An item whose turn is further off fails at once as not sent, saying when to send it again (retryAfterSeconds), so a burst is handed back to its sender instead of held in n8n's memory. 0 waits however long it takes. See ${BURSTS}.`,
 		},
 		{
 			displayName: 'Timeout',

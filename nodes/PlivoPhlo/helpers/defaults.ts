@@ -28,6 +28,8 @@ export const OPTION_DEFAULTS = {
 	deduplicationStore: 'staticData' as DeduplicationStoreName,
 	deduplicationWindowMinutes: 60,
 	maxRequestsPerSecond: 2,
+	/** 0: an item waits for its turn on the account's pace however long that takes. */
+	maxWaitSeconds: 0,
 	/** Milliseconds to wait for Plivo's answer. */
 	timeout: 60_000,
 } as const;
@@ -39,6 +41,9 @@ export const OPTION_DEFAULTS = {
  */
 export const PROCESS_MAX_KEYS = 100_000;
 export const SAVED_MAX_KEYS = 1_000;
+
+/** The slowest Max Requests per Second accepted other than 0 (no limit): one request every 1,000 s. */
+export const MIN_RATE_SETTING = 0.001;
 
 /** The longest Deduplication Window accepted: a day. */
 export const MAX_DEDUPLICATION_WINDOW_MINUTES = 1_440;

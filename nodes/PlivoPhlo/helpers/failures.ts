@@ -30,6 +30,9 @@ export interface FailureFacts extends IDataObject {
 	to?: string;
 	trigger_source?: string;
 	member_address?: string;
+	/** When an item the node held back may be sent (ISO 8601), and in how many seconds from the failure. */
+	retryAt?: string;
+	retryAfterSeconds?: number;
 }
 
 /** A failure's facts on its item: what the error item's `details` hold. */
@@ -71,6 +74,20 @@ export class PhloFailure extends Error {
 	) {
 		super(plainWording(wording));
 		this.name = 'PhloFailure';
+	}
+}
+
+/**
+ * The node held the item back, by a rule the user set (the account's pace, Calling Hours): nothing was
+ * sent, and it can be sent at `facts.retryAt`.
+ */
+export class HeldBackFailure extends Error {
+	constructor(
+		readonly wording: Wording,
+		readonly facts: FailureFacts,
+	) {
+		super(plainWording(wording));
+		this.name = 'HeldBackFailure';
 	}
 }
 

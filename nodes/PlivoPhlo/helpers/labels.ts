@@ -11,6 +11,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
 	baseUrl: 'Base URL (credential)',
 	concurrency: 'Concurrency',
 	maxRequestsPerSecond: 'Max Requests per Second',
+	maxWaitSeconds: 'Max Wait for Turn',
 	timeout: 'Timeout',
 	deduplicationWindowMinutes: 'Deduplication Window',
 };

@@ -8,6 +8,7 @@ import {
 
 import {
 	failureFacts,
+	HeldBackFailure,
 	InputError,
 	PhloFailure,
 	plainWording,
@@ -93,6 +94,11 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number, audi
 		const details = placed(failureFacts('not_sent', {}, { field: error.field }), itemIndex);
 		const description = `Parameter "${error.field}". Nothing was sent to Plivo for this item.`;
 		return notSentError(node, { summary: error.message }, description, details, audience);
+	}
+	if (error instanceof HeldBackFailure) {
+		const details = placed(error.facts, itemIndex);
+		const description = `Nothing was sent to Plivo for this item. It can be sent again from ${details.retryAt ?? 'later'}.`;
+		return notSentError(node, error.wording, description, details, audience);
 	}
 	if (error instanceof StoreFailure) {
 		// The store's own words go in the description: n8n swaps a message naming a network code for a generic one.

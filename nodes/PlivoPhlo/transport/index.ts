@@ -1,13 +1,15 @@
 import * as n8nWorkflow from 'n8n-workflow';
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
+import { backlogWarning, handedBack } from '../helpers/backlog';
 import { resolveBaseUrl } from '../helpers/baseUrl';
+import type { PaceSettings } from '../helpers/paceSettings';
 import { CREDENTIAL_TYPE } from '../helpers/defaults';
 import { networkErrorCode, networkFailure, neverReachedPlivo } from '../helpers/networkErrors';
-import type { PacerLease } from './pacer';
 import type { PhloAccount, PhloRequest } from '../helpers/requests';
 import { interpretAnswer, retryAfterMs, type HttpAnswer } from '../helpers/responses';
 import { processPacers } from './pacing';
+import type { PacerLease } from './turns';
 
 type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
 const workflowHelpers = n8nWorkflow as unknown as { sleep: AbortableSleep; sleepWithAbort?: AbortableSleep };
@@ -37,9 +39,10 @@ export class PhloTransport {
 		private readonly baseUrl: string,
 		readonly account: PhloAccount,
 		private readonly pace: PacerLease,
+		private readonly settings: PaceSettings,
 	) {}
 
-	static async open(context: IExecuteFunctions, requestsPerSecond: number): Promise<PhloTransport> {
+	static async open(context: IExecuteFunctions, settings: PaceSettings): Promise<PhloTransport> {
 		const data = await context.getCredentials(CREDENTIAL_TYPE);
 		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 		const credentials: ICredentialsDecrypted = {
@@ -50,8 +53,10 @@ export class PhloTransport {
 		};
 		const authId = typeof data.authId === 'string' ? data.authId.trim() : '';
 		const baseUrl = resolveBaseUrl(data.baseUrl);
-		const pace = processPacers.join(baseUrl, authId, requestsPerSecond);
-		return new PhloTransport(context, credentials, baseUrl, { authId }, pace);
+		const host = new URL(baseUrl).host;
+		const warn = (report: Parameters<typeof backlogWarning>[0]) => context.logger.warn(backlogWarning(report, { authId, host }));
+		const pace = processPacers.join(baseUrl, authId, settings.requestsPerSecond, warn);
+		return new PhloTransport(context, credentials, baseUrl, { authId }, pace, settings);
 	}
 
 	/** The run is over: its rate no longer paces the account's other executions. */
@@ -68,7 +73,7 @@ export class PhloTransport {
 		let rateLimited = 0;
 		let notSent = 0;
 		for (;;) {
-			await this.pace.acquire(this.context.getExecutionCancelSignal());
+			await this.takeTurn(request);
 			let answer: HttpAnswer;
 			try {
 				answer = await this.exchange(request, timeout);
@@ -90,6 +95,14 @@ export class PhloTransport {
 			}
 			return interpretAnswer(request, answer);
 		}
+	}
+
+	/** Waits for the request's turn on the account's pace, or fails it as held back when that is too far off. */
+	private async takeTurn(request: PhloRequest): Promise<void> {
+		const { maxWaitSeconds } = this.settings;
+		const signal = this.context.getExecutionCancelSignal();
+		const refusal = await this.pace.acquire({ signal, maxWaitMs: maxWaitSeconds > 0 ? maxWaitSeconds * 1000 : undefined });
+		if (refusal) throw handedBack(refusal, { now: Date.now(), maxWaitSeconds, target: request.target });
 	}
 
 	private async exchange(request: PhloRequest, timeout: number): Promise<HttpAnswer> {

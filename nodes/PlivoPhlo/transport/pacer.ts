@@ -1,175 +1,126 @@
-/** Time as the pacer sees it; production passes the real clock, tests a controlled one. */
-export interface Clock {
-	now(): number;
-	sleep(ms: number): Promise<void>;
-}
+import { MIN_RATE_SETTING } from '../helpers/defaults';
+import { RateSlowdown } from './slowdown';
+import { TurnQueue } from './turnQueue';
+import type { BacklogReport, Clock, PacerLease, TurnOptions, TurnRefused } from './turns';
 
-/** The slowest the pacer goes after repeated 429s: one request every ten seconds. */
+/** The slowest repeated 429s take the pace, unless the rate asked for is slower still. */
 export const MIN_REQUESTS_PER_SECOND = 0.1;
 
 /**
- * After a 429's pause the pace climbs back, doubling this often while no other 429 comes: a halved
- * rate is whole again this long after the pause, and at 90% of it after 0.85 of it.
+ * The longest interval a run may ask for (the slowest rate the option accepts): a pacer keeps its last
+ * start this long, so that no setting sees two starts closer than its interval.
  */
-export const RECOVERY_DOUBLING_MS = 5_000;
+export const MAX_INTERVAL_MS = 1000 / MIN_RATE_SETTING;
 
-/** The most a run of 429s slows the pace (before the floor above applies). */
-const MAX_SLOWDOWN = 64;
-
-/** A request due sooner than this starts at once: a timer cannot wait less, it would cost a whole tick. */
+/** The clock counts whole milliseconds: intervals shorter than one are kept by starting together those due within it. */
 const TIMER_RESOLUTION_MS = 1;
 
-/** While it waits, the pacer looks again this often, so that a user leaving or a 429 takes effect promptly. */
-const RECHECK_MS = 250;
-
-/** One run's use of a pacer: its requested rate counts while it is joined. */
-export interface PacerLease {
-	/** Resolves when a request may start; rejects, giving its turn to the next, if `signal` aborts first. */
-	acquire(signal?: AbortSignal): Promise<void>;
-	/** Plivo answered 429: nobody starts before `until`, and the pace halves, then climbs back. */
-	backOff(until: number): void;
-	/** The run is over: its rate stops counting. */
-	leave(): void;
-}
-
-interface Waiter {
-	start(): void;
-}
+/** While more executions than this wait for their turn on one account, the operator is told, at most once a minute. */
+export const BACKLOG_WARNING_EXECUTIONS = 20;
+const BACKLOG_WARNING_EVERY_MS = 60_000;
 
 /**
  * Paces the requests of every run that shares it: they start one at a time, in the order they asked,
- * evenly spaced at the slowest rate any joined run asked for (0 means no limit), and none while Plivo
- * has asked to wait. Unused time is not banked: after a quiet spell the next request goes at once.
- *
- * A 429 halves the pace, once per pause however many requests in flight meet it, as TCP halves its
- * window once per loss; from the pause's end the pace doubles back every `RECOVERY_DOUBLING_MS`
- * without a 429, up to the rate asked for and never past it.
+ * at the slowest rate any joined run asked for (0 means no limit), and none while Plivo has asked to
+ * wait (`RateSlowdown`). The rate is a ceiling: no two requests start closer than its interval, so no
+ * second holds more; a timer firing late delays the next start rather than bunching two together.
  */
 export class Pacer {
 	private readonly rates = new Map<symbol, number>();
 
-	private readonly waiting: Waiter[] = [];
+	private readonly queue: TurnQueue = new TurnQueue(this.clock, {
+		waitFor: (now) => this.waitFor(now),
+		markStart: (now) => this.markStart(now),
+	});
+
+	private readonly slowdown = new RateSlowdown();
 
 	private lastStart = Number.NEGATIVE_INFINITY;
 
-	private pausedUntil = Number.NEGATIVE_INFINITY;
+	private refusedUntil = Number.NEGATIVE_INFINITY;
 
-	/** The slowdown the last 429 set, which applies in full until `recoveryFrom` and then wears off. */
-	private slowdownSet = 1;
-
-	private recoveryFrom = Number.NEGATIVE_INFINITY;
-
-	private pumping = false;
+	private lastWarning = Number.NEGATIVE_INFINITY;
 
 	constructor(private readonly clock: Clock) {}
 
-	private slowdownAt(now: number): number {
-		if (now < this.recoveryFrom) return this.slowdownSet;
-		return Math.max(1, this.slowdownSet / 2 ** ((now - this.recoveryFrom) / RECOVERY_DOUBLING_MS));
-	}
-
-	/** Requests per second now: the slowest joined rate, slowed after 429s; 0 when nobody limits. */
+	/** Requests per second now: the slowest joined rate, slowed after 429s down to the floor; 0 when nobody limits. */
 	get rate(): number {
 		const limited = [...this.rates.values()].filter((rate) => rate > 0);
 		if (limited.length === 0) return 0;
-		return Math.max(MIN_REQUESTS_PER_SECOND, Math.min(...limited) / this.slowdownAt(this.clock.now()));
+		const asked = Math.min(...limited);
+		return Math.max(Math.min(MIN_REQUESTS_PER_SECOND, asked), asked / this.slowdown.factorAt(this.clock.now()));
 	}
 
-	/**
-	 * Nobody is joined or waiting, and a new run would find nothing of this pacer's past in its way: no
-	 * pause, no slowdown, and the last start further back than the slowest interval. It can be dropped.
-	 */
+	/** Nobody is joined or waiting, and a new run would find nothing of this pacer's past in its way. */
 	get idle(): boolean {
 		const now = this.clock.now();
-		return (
-			this.rates.size === 0 &&
-			this.waiting.length === 0 &&
-			now >= this.pausedUntil &&
-			this.slowdownAt(now) === 1 &&
-			now - this.lastStart >= 1000 / MIN_REQUESTS_PER_SECOND
-		);
+		return this.rates.size === 0 && this.queue.length === 0 && this.slowdown.settled(now) && now - this.lastStart >= MAX_INTERVAL_MS;
 	}
 
-	join(requestsPerSecond: number): PacerLease {
-		const lease = Symbol('run');
-		this.rates.set(lease, requestsPerSecond);
+	/** `warn` hears of a backlog this run's requests join (`BACKLOG_WARNING_EXECUTIONS`). */
+	join(requestsPerSecond: number, warn: (report: BacklogReport) => void = () => undefined): PacerLease {
+		const run = Symbol('run');
+		this.rates.set(run, requestsPerSecond);
 		return {
-			acquire: async (signal) => await this.acquire(signal),
-			backOff: (until) => this.backOff(until),
+			acquire: async (options = {}) => await this.acquire(run, options, warn),
+			backOff: (until) => this.slowdown.backOff(this.clock.now(), until),
 			leave: () => {
-				this.rates.delete(lease);
+				this.rates.delete(run);
 			},
 		};
 	}
 
-	private backOff(until: number): void {
-		const now = this.clock.now();
-		if (now >= this.pausedUntil) this.slowdownSet = Math.min(MAX_SLOWDOWN, this.slowdownAt(now) * 2);
-		this.pausedUntil = Math.max(this.pausedUntil, until);
-		this.recoveryFrom = this.pausedUntil;
-	}
-
-	/**
-	 * A request that starts a little after its time keeps the schedule, so that timer lateness does not
-	 * add up over a run; one that starts after a quiet spell begins a new schedule.
-	 */
-	private markStart(): void {
-		const now = this.clock.now();
-		const due = this.earliestStart();
+	private get interval(): number {
 		const rate = this.rate;
-		this.lastStart = rate > 0 && now - due < 1000 / rate ? due : now;
+		return rate > 0 ? 1000 / rate : 0;
 	}
 
-	private earliestStart(): number {
-		const rate = this.rate;
-		return Math.max(this.pausedUntil, rate > 0 ? this.lastStart + 1000 / rate : this.pausedUntil);
+	/** How long until the next start is allowed; 0 when it may start now. */
+	private waitFor(now: number): number {
+		const interval = this.interval;
+		const spacing = this.lastStart + interval - now;
+		const due = interval < TIMER_RESOLUTION_MS ? spacing < TIMER_RESOLUTION_MS : spacing <= 0;
+		return Math.max(0, this.slowdown.pausedUntil - now, due ? 0 : spacing);
 	}
 
-	private waitFor(): number {
-		const wait = this.earliestStart() - this.clock.now();
-		return wait < TIMER_RESOLUTION_MS ? 0 : wait;
+	private markStart(now: number): void {
+		const interval = this.interval;
+		this.lastStart = interval > 0 && interval < TIMER_RESOLUTION_MS ? Math.max(now, this.lastStart + interval) : now;
 	}
 
-	private async acquire(signal?: AbortSignal): Promise<void> {
+	/** A request whose turn is too far off is refused, and told when to ask again: after everyone refused before it. */
+	private refusal(now: number, maxWaitMs: number): TurnRefused | undefined {
+		const interval = this.interval;
+		const turnInMs = this.waitFor(now) + this.queue.length * interval;
+		if (turnInMs <= maxWaitMs) return undefined;
+		this.refusedUntil = Math.max(this.refusedUntil + interval, now + turnInMs);
+		return { waiting: this.queue.length, turnInMs, retryInMs: this.refusedUntil - now, requestsPerSecond: this.rate };
+	}
+
+	private async acquire(
+		run: symbol,
+		{ signal, maxWaitMs }: TurnOptions,
+		warn: (report: BacklogReport) => void,
+	): Promise<TurnRefused | undefined> {
 		if (signal?.aborted) throw new Error('The execution was cancelled');
-		if (this.waiting.length === 0 && this.waitFor() === 0) {
-			this.markStart();
-			return;
+		const now = this.clock.now();
+		if (this.queue.length === 0 && this.waitFor(now) === 0) {
+			this.markStart(now);
+			return undefined;
 		}
-		await new Promise<void>((resolve, reject) => {
-			const cancel = () => {
-				const place = this.waiting.indexOf(waiter);
-				if (place >= 0) this.waiting.splice(place, 1);
-				reject(new Error('The execution was cancelled'));
-			};
-			const waiter: Waiter = {
-				start: () => {
-					signal?.removeEventListener('abort', cancel);
-					resolve();
-				},
-			};
-			signal?.addEventListener('abort', cancel, { once: true });
-			this.waiting.push(waiter);
-			void this.pump();
-		});
+		const refused = maxWaitMs === undefined ? undefined : this.refusal(now, maxWaitMs);
+		if (refused) return refused;
+		const waiting = this.queue.wait(run, signal);
+		this.reportBacklog(now, warn);
+		await waiting;
+		return undefined;
 	}
 
-	/** Starts the waiting requests one by one, each at its time; only one pump runs at a time. */
-	private async pump(): Promise<void> {
-		if (this.pumping) return;
-		this.pumping = true;
-		try {
-			while (this.waiting.length > 0) {
-				const wait = this.waitFor();
-				if (wait > 0) {
-					await this.clock.sleep(Math.min(wait, RECHECK_MS));
-					continue;
-				}
-				this.markStart();
-				this.waiting.shift()?.start();
-			}
-		} finally {
-			this.pumping = false;
-		}
+	private reportBacklog(now: number, warn: (report: BacklogReport) => void): void {
+		if (now - this.lastWarning < BACKLOG_WARNING_EVERY_MS) return;
+		const executions = this.queue.runs;
+		if (executions <= BACKLOG_WARNING_EXECUTIONS) return;
+		this.lastWarning = now;
+		warn({ executions, requests: this.queue.length, requestsPerSecond: this.rate });
 	}
 }

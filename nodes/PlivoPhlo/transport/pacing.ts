@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
-import { Pacer, type Clock, type PacerLease } from './pacer';
+import { Pacer } from './pacer';
+import type { BacklogReport, Clock, PacerLease } from './turns';
 
 /**
  * The pacers of the Plivo accounts (Auth ID at a base URL) this n8n process sends for. Every
@@ -19,7 +20,7 @@ export class AccountPacers {
 		return this.pacers.size;
 	}
 
-	join(baseUrl: string, authId: string, requestsPerSecond: number): PacerLease {
+	join(baseUrl: string, authId: string, requestsPerSecond: number, warn?: (report: BacklogReport) => void): PacerLease {
 		for (const [account, pacer] of this.pacers) if (pacer.idle) this.pacers.delete(account);
 		const account = `${authId} ${baseUrl}`;
 		let pacer = this.pacers.get(account);
@@ -27,7 +28,7 @@ export class AccountPacers {
 			pacer = new Pacer(this.clock);
 			this.pacers.set(account, pacer);
 		}
-		const lease = pacer.join(requestsPerSecond);
+		const lease = pacer.join(requestsPerSecond, warn);
 		const joined = pacer;
 		return {
 			...lease,
