@@ -198,4 +198,26 @@ const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.tri
 		});
 		expect(tools[0].function.parameters?.required).toEqual(['payload']);
 	});
+
+	it('Run PHLO: a payload value holding an allowed number and an outside one (a list, full-width digits, a SIP URI in brackets) reaches nobody; the model receives the short refusal naming the number', async () => {
+		const values: Array<[string, string]> = [
+			[`+14155551234,${OUTSIDE_TO}`, OUTSIDE_TO],
+			[`+14155551234<${OUTSIDE_TO}`, OUTSIDE_TO],
+			[`+14155551234\n${OUTSIDE_TO}`, OUTSIDE_TO],
+			['call +1 415 555 1234, then ＋４４ ２０ ７１８３ ８７５０', OUTSIDE_TO],
+			['+14155551234 <sip:x@evil.com>', 'sip:x@evil.com'],
+		];
+		const results = await runAgentWith(
+			RUN_PHLO_WORKFLOW,
+			values.map(([to]) => ({ payload: { from: TOOL_TRIGGER_SOURCE, to } })),
+		);
+		expect(sim.count()).toBe(0);
+		expect(results).toEqual(
+			values.map(([to, refused]) => [
+				{
+					error: `Not sent, nothing was done: Payload value at to ${JSON.stringify(to)} holds "${refused}", which is not an allowed destination (allowed: ${TOOL_ALLOWED_DESTINATIONS}).`,
+				},
+			]),
+		);
+	});
 });
