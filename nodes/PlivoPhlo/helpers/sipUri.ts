@@ -29,23 +29,29 @@ const decoded = (text: string): string | undefined => {
 	}
 };
 
+/** The scheme, the user (percent-decoded, normalised) and what follows the one `@`, or undefined. */
+function splitAtUser(text: string): { scheme: 'sip' | 'sips'; user: string; rest: string } | undefined {
+	const [, scheme, body] = SCHEME.exec(text) ?? [];
+	if (scheme === undefined || body === undefined) return undefined;
+	const parts = body.split('@');
+	if (parts.length !== 2 || !USER.test(parts[0])) return undefined;
+	const user = decoded(parts[0]);
+	return user ? { scheme: scheme.toLowerCase() as 'sip' | 'sips', user: normaliseText(user), rest: parts[1] } : undefined;
+}
+
 /**
  * `sip:user@host[:port][;params][?headers]` (or `sips:`), or undefined for anything else: no user, no
  * host or an empty one, two `@`, a `%` or other character a host cannot hold, a user that does not
  * percent-decode. Whatever cannot be read this way is refused as a destination, never guessed at.
  */
 export function parseSipUri(text: string): SipUri | undefined {
-	const [, scheme, body] = SCHEME.exec(text) ?? [];
-	if (scheme === undefined || body === undefined) return undefined;
-	const parts = body.split('@');
-	if (parts.length !== 2 || !USER.test(parts[0])) return undefined;
-	const user = decoded(parts[0]);
-	const [, host, port, tail = ''] = HOST_PORT_TAIL.exec(parts[1]) ?? [];
-	if (!user || host === undefined || !(host.startsWith('[') || HOST_NAME.test(host.toLowerCase()))) return undefined;
+	const split = splitAtUser(text);
+	const [, host, port, tail = ''] = (split && HOST_PORT_TAIL.exec(split.rest)) ?? [];
+	if (!split || host === undefined || !(host.startsWith('[') || HOST_NAME.test(host.toLowerCase()))) return undefined;
 	const [params, ...headers] = tail.split('?');
 	return {
-		scheme: scheme.toLowerCase() as SipUri['scheme'],
-		user: normaliseText(user),
+		scheme: split.scheme,
+		user: split.user,
 		host: host.toLowerCase(),
 		port,
 		params: params.split(';').slice(1),
@@ -61,19 +67,14 @@ export interface SipPattern {
 	port?: string;
 }
 
-const PATTERN_USER = /^[A-Za-z0-9\-_.!~*'()&=+$,%]+$/;
 const PATTERN_HOST_PORT = /^(\[[0-9a-f:.*]+\]|[a-z0-9.*-]+)(?::(\d{1,5}))?$/i;
 
 /** `sip:user@host[:port]` with `*` in the user or the host, or undefined when it is not one. */
 export function parseSipPattern(text: string): SipPattern | undefined {
-	const [, scheme, body] = SCHEME.exec(text) ?? [];
-	if (scheme === undefined || body === undefined) return undefined;
-	const parts = body.split('@');
-	if (parts.length !== 2 || !PATTERN_USER.test(parts[0])) return undefined;
-	const user = decoded(parts[0]);
-	const [, host, port] = PATTERN_HOST_PORT.exec(parts[1]) ?? [];
-	if (!user || host === undefined) return undefined;
-	return { scheme: scheme.toLowerCase() as SipPattern['scheme'], user: normaliseText(user), host: host.toLowerCase(), port };
+	const split = splitAtUser(text);
+	const [, host, port] = (split && PATTERN_HOST_PORT.exec(split.rest)) ?? [];
+	if (!split || host === undefined) return undefined;
+	return { scheme: split.scheme, user: split.user, host: host.toLowerCase(), port };
 }
 
 /**
