@@ -5,7 +5,7 @@ import type { Audience } from '../helpers/nodeErrors';
 import { parsePaceSettings } from '../helpers/paceSettings';
 import { createParameterReader, isParameterSet, type ItemParameters } from '../helpers/parameters';
 import { parseNumberOption } from '../helpers/validation';
-import { processDeduplication, type SentKeys } from '../storage/inProcess';
+import { processDeduplication } from '../storage/inProcess';
 import { N8nDatabaseStore } from '../storage/n8nDatabase';
 import { StaticDataStore } from '../storage/staticData';
 import { PhloTransport } from '../transport';
@@ -21,8 +21,6 @@ export interface Run {
 	/** Ends the run's share of what this process holds for every execution (pacing, claimed keys). */
 	close(): void;
 }
-
-const STATIC_DATA_KEY = 'plivoPhloSentKeys';
 
 const userKeyOf = (parameters: ItemParameters): string =>
 	String(parameters('options.deduplicationKey', OPTION_DEFAULTS.deduplicationKey) ?? '').trim();
@@ -49,9 +47,8 @@ function openDeduplication(context: IExecuteFunctions, settings: ItemParameters)
 		1,
 		MAX_DEDUPLICATION_WINDOW_MINUTES,
 	);
-	const staticData = context.getWorkflowStaticData('node');
-	const sent = (staticData[STATIC_DATA_KEY] ??= {}) as SentKeys;
-	const store = new StaticDataStore(sent, processDeduplication.keysOf(scope), minutes, () => Date.now());
+	const keysOf = () => processDeduplication.keysOf(scope);
+	const store = new StaticDataStore(context.getWorkflowStaticData('node'), keysOf, minutes, () => Date.now());
 	return { store, keyOf: (_, parameters) => userKeyOf(parameters) };
 }
 

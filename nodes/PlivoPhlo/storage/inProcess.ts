@@ -5,36 +5,33 @@
  * executions running side by side would not see each other's keys.
  */
 import { PROCESS_MAX_KEYS, SAVED_MAX_KEYS } from '../helpers/defaults';
+import { ClaimLog } from './claimLog';
 
-/** A workflow's static data record of sent keys: key → time claimed (ms). */
+/** A workflow's static data record of sent keys, as n8n saves it: key → time claimed (ms). */
 export type SentKeys = Record<string, number>;
 
-/** Deletes the first entries of an insertion-ordered map while `drop` says so, then stops. */
-function dropOldest(map: Map<string, number>, drop: (at: number) => boolean): void {
-	for (const [key, at] of map) {
-		if (!drop(at)) return;
-		map.delete(key);
-	}
-}
+const isClaimTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /**
- * The keys claimed in this process for one scope, and the static data records of the executions open
- * now. Keys are held in the order they were claimed, so forgetting the oldest costs only what is
- * forgotten: an execution's cost does not grow with the keys held. At most `PROCESS_MAX_KEYS` are held
- * in memory; the newest `SAVED_MAX_KEYS` are what an execution's static data carries when it is saved.
+ * The keys claimed in this process for one scope, in claim-time order: at most `PROCESS_MAX_KEYS` in
+ * memory, of which the newest `SAVED_MAX_KEYS` are what a saved record holds. Released keys are
+ * remembered with the time of the claim released, so that a record saved before the release cannot
+ * bring them back.
  */
 export class ProcessKeys {
-	private readonly claimed = new Map<string, number>();
+	private readonly claimed = new ClaimLog(PROCESS_MAX_KEYS);
 
-	private readonly newest = new Map<string, number>();
+	private readonly newest = new ClaimLog(SAVED_MAX_KEYS);
 
-	private readonly open = new Set<SentKeys>();
+	private readonly released = new ClaimLog(PROCESS_MAX_KEYS);
 
 	private windowMs = 0;
 
-	/** Nothing held and nobody attached: the scope can be dropped. */
+	private openRuns = 0;
+
+	/** Nothing held and nobody running with it: the scope can be dropped. */
 	get unused(): boolean {
-		return this.claimed.size === 0 && this.open.size === 0;
+		return this.claimed.size === 0 && this.released.size === 0 && this.openRuns === 0;
 	}
 
 	/** Keys held in memory now. */
@@ -44,30 +41,32 @@ export class ProcessKeys {
 
 	/** Forgets the keys claimed before `now - windowMs`, the window last asked for. */
 	forgetExpired(now: number): void {
-		const oldest = now - this.windowMs;
-		dropOldest(this.claimed, (at) => at < oldest);
-		dropOldest(this.newest, (at) => at < oldest);
+		for (const log of [this.claimed, this.newest, this.released]) log.forgetBefore(now - this.windowMs);
 	}
 
 	/**
-	 * An execution opens its static data record: keys it holds that this process does not know (saved
-	 * before n8n restarted, or by another process) become known here, and from now on every claim is
-	 * written into it too. Returns what closes it again: the record is then cut down to the newest keys,
-	 * so that what n8n saves and reads back for every execution stays small.
+	 * An execution opens the scope with the record n8n read for it: keys saved there (before n8n
+	 * restarted, or by another process) that this process does not hold become known here, in their
+	 * place by claim time, unless they were released here since. Returns what closes it again.
 	 */
-	attach(record: SentKeys, windowMs: number, now: number): () => void {
+	open(record: unknown, windowMs: number, now: number): () => void {
 		this.windowMs = windowMs;
 		this.forgetExpired(now);
-		const oldest = now - windowMs;
-		const known = Object.entries(record)
-			.filter(([key, at]) => typeof at === 'number' && at >= oldest && !this.claimed.has(key))
-			.sort(([, a], [, b]) => a - b);
-		for (const [key, at] of known) this.remember(key, at);
-		this.open.add(record);
+		const saved = typeof record === 'object' && record !== null ? Object.entries(record) : [];
+		const learnt = saved.filter(
+			(entry): entry is [string, number] =>
+				isClaimTime(entry[1]) &&
+				entry[1] >= now - windowMs &&
+				this.claimed.get(entry[0]) === undefined &&
+				!((this.released.get(entry[0]) ?? Number.NEGATIVE_INFINITY) >= entry[1]),
+		);
+		this.claimed.merge(learnt);
+		this.newest.merge(learnt);
+		this.openRuns++;
+		let closed = false;
 		return () => {
-			this.open.delete(record);
-			for (const key of Object.keys(record)) if (!this.newest.has(key)) delete record[key];
-			for (const [key, at] of this.newest) if (record[key] !== at) record[key] = at;
+			if (!closed) this.openRuns--;
+			closed = true;
 		};
 	}
 
@@ -78,25 +77,22 @@ export class ProcessKeys {
 	}
 
 	claim(key: string, at: number): void {
-		this.remember(key, at);
-		for (const record of this.open) record[key] = at;
+		this.released.delete(key);
+		this.claimed.set(key, at);
+		this.newest.set(key, at);
 	}
 
 	release(key: string): void {
+		const at = this.claimed.get(key);
 		this.claimed.delete(key);
 		this.newest.delete(key);
-		for (const record of this.open) delete record[key];
+		if (at !== undefined) this.released.set(key, at);
 	}
 
-	private remember(key: string, at: number): void {
-		for (const [map, max] of [
-			[this.claimed, PROCESS_MAX_KEYS],
-			[this.newest, SAVED_MAX_KEYS],
-		] as const) {
-			map.delete(key);
-			map.set(key, at);
-			if (map.size > max) dropOldest(map, () => map.size > max);
-		}
+	/** What a record saved now holds: the newest keys within the window. */
+	saved(now: number): SentKeys {
+		this.forgetExpired(now);
+		return Object.fromEntries(this.newest.entries());
 	}
 }
 
