@@ -1,9 +1,15 @@
 /**
- * `npm run bench`: the node against n8n's HTTP Request node, both in ONE real n8n 2.40 execution
+ * `npm run bench`: the node against n8n's HTTP Request node, both in ONE real n8n 2.x execution
  * (Manual Trigger → Code node making N contacts → both branches), compared by n8n's own per-node
  * `executionTime`, with the node's Max Requests per Second off and far above what it sends; then a raw
  * keep-alive client outside n8n; then scaling (1k/5k/10k) and the rate limiter against a simulator
  * enforcing Plivo's default limit. `BENCH_N` sets N (default 5000).
+ *
+ * Every run is also checked contact by contact in the simulator's record: each contact accepted (201)
+ * exactly once per branch, per run, per client. It prints what it found ("5000 of 5000 accepted exactly
+ * once; 0 more than once; 0 missing", naming the exceptions) and exits 1 when a count is off. The
+ * branches of one execution are told apart by the agent each dials the contact from: every contact
+ * carries one agent number per branch, each branch reads its own with the same kind of expression.
  */
 import http from 'node:http';
 import { cpus, totalmem } from 'node:os';
@@ -11,24 +17,35 @@ import { cpus, totalmem } from 'node:os';
 import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
+import { recordedRequests } from '../test/support/bursts';
+import { describeOncePerKey, eachOnce, oncePerKey } from '../test/support/counts';
 import { addUserParameters, codeNode, httpRequestAddUserNode, manualTrigger, plivoCredential, plivoNode, workflow } from '../test/support/workflows';
 import { ensureN8n, N8nInstance, nodeOutput, packPackage, type CredentialJson, type ExecutionResult } from '../test/support/realN8n';
-import { DEMO_NODE_ID, DEMO_PHLO_ID } from '../test/support/simulator';
-import { startSimulatorProcess } from '../test/support/simulatorProcess';
+import { DEMO_NODE_ID, DEMO_PHLO_ID, type RecordedRequest } from '../test/support/simulator';
+import { startSimulatorProcess, type SimulatorProcess } from '../test/support/simulatorProcess';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const CONCURRENCY = 10;
 const AGENT = '+14155550000';
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
-/** Where the HTTP Request node finds the contact's number and the agent, as the Plivo PHLO node does. */
-const CONTACT_FIELDS = { to: '={{ $json.phone }}', triggerSource: '={{ $json.agent }}' };
+/** The agent branch `branch` of the first execution dials its contacts from. */
+const branchAgent = (branch: number) => `+1415555${String(1000 + branch)}`;
+/**
+ * CRM-like contacts; with `branches`, each also carries one agent number per branch of the first
+ * execution (`agent0`, `agent1`, …), so that the simulator's record tells the branches apart.
+ */
+const contactsCode = (count: number, branches = 0) => {
+	const agents = Array.from({ length: branches }, (_, branch) => `agent${branch}: '${branchAgent(branch)}', `).join('');
+	return `return Array.from({ length: ${count} }, (_, i) => ({ json: { name: 'Contact ' + i, phone: '+1415' + String(5000000 + i), agent: '${AGENT}', ${agents}company: 'Acme ' + (i % 97) } }));`;
+};
+/** Where a branch finds the contact's number and its agent: `{{ $json… }}` expressions, for this node and the HTTP Request node alike. */
+const branchFields = (branch: number) => ({ to: '={{ $json.phone }}', triggerSource: `={{ $json.agent${branch} }}` });
+/** The numbers the Code node's contacts have, in order. */
+const contactNumbers = (count: number) => Array.from({ length: count }, (_, i) => `+1415${5000000 + i}`);
 
-const contactsCode = (count: number) =>
-	`return Array.from({ length: ${count} }, (_, i) => ({ json: { name: 'Contact ' + i, phone: '+1415' + String(5000000 + i), agent: '${AGENT}', company: 'Acme ' + (i % 97) } }));`;
-
-function ourNode(name: string, credential: CredentialJson, options: IDataObject) {
-	return plivoNode(name, credential, addUserParameters({ options }));
+function ourNode(name: string, credential: CredentialJson, options: IDataObject, fields?: { to: string; triggerSource: string }) {
+	return plivoNode(name, credential, addUserParameters({ ...fields, options }));
 }
 
 /**
@@ -72,6 +89,27 @@ async function rawLoop(url: string, authId: string, authToken: string, count: nu
 	return (count * 1000) / elapsed;
 }
 
+/** Per-contact checks that did not hold, each as what was checked and what was found. */
+const mismatches: string[] = [];
+
+/** Checks that each contact was accepted exactly once in `requests`; prints and returns what was found. */
+function checkOncePerContact(what: string, count: number, requests: RecordedRequest[]): string {
+	const tally = oncePerKey(contactNumbers(count), requests.filter((request) => request.status === 201).map((request) => request.to));
+	const found = describeOncePerKey(tally, 'accepted');
+	if (!eachOnce(tally)) mismatches.push(`${what}: ${found}`);
+	return found;
+}
+
+/** The simulator's record since its last reset, checked contact by contact; the record is then cleared. */
+async function checkSimulator(sim: SimulatorProcess, what: string, count: number): Promise<string> {
+	const found = checkOncePerContact(what, count, await recordedRequests(sim));
+	await sim.control('reset', { method: 'POST' });
+	return found;
+}
+
+/** The agent a request dials from: what tells the first execution's branches apart. */
+const triggerSourceOf = (request: RecordedRequest) => (request.json as { trigger_source?: unknown } | undefined)?.trigger_source;
+
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const fixed = (value: number) => value.toFixed(value >= 100 ? 0 : 1);
 
@@ -79,7 +117,8 @@ async function main(): Promise<void> {
 	say(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${mb(totalmem())}; N=${N}`);
 	const install = await ensureN8n('2.x');
 	const n8n = await N8nInstance.create(install, await packPackage());
-	const fast = await startSimulatorProcess(['--no-record']);
+	// Recorded, to be checked contact by contact: every branch of the first execution is kept until read.
+	const fast = await startSimulatorProcess(['--max-recorded', String(10 * N + 10_000)]);
 	const limited = await startSimulatorProcess(['--rate-limit', '300/5000']);
 	try {
 		const credential = plivoCredential('plivoBench001', { authId: fast.authId, authToken: fast.authToken, baseUrl: fast.url });
@@ -93,15 +132,15 @@ async function main(): Promise<void> {
 			{ name: 'HTTP Request (batch 50)', batching: { batchSize: 50, batchInterval: 0 } },
 		];
 		const compare = [
-			ourNode('Plivo PHLO', credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: 0 }),
-			...RATE_BRANCHES.map((branch) => ourNode(branch.name, credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: branch.maxRequestsPerSecond })),
-			...variants.map((variant) => httpRequestAddUserNode(variant.name, fast.url, basicAuth, CONTACT_FIELDS, variant.batching)),
+			ourNode('Plivo PHLO', credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: 0 }, branchFields(0)),
+			...RATE_BRANCHES.map((branch, index) => ourNode(branch.name, credential, { concurrency: CONCURRENCY, maxRequestsPerSecond: branch.maxRequestsPerSecond }, branchFields(index + 1))),
+			...variants.map((variant, index) => httpRequestAddUserNode(variant.name, fast.url, basicAuth, branchFields(RATE_BRANCHES.length + 1 + index), variant.batching)),
 		];
 		const scaling = [1000, 5000, 10000];
 		const limiterRate = 58;
 		const limiterItems = limiterRate * 31;
 		await n8n.importWorkflows([
-			workflow('benchCompare001', [manualTrigger(), codeNode('Contacts', { code: contactsCode(N) }), ...compare], [
+			workflow('benchCompare001', [manualTrigger(), codeNode('Contacts', { code: contactsCode(N, compare.length) }), ...compare], [
 				['Start', 'Contacts'],
 				...compare.map((node): [string, string] => ['Contacts', node.name]),
 			]),
@@ -143,27 +182,40 @@ async function main(): Promise<void> {
 		}
 		say(`     ${HIGH_RATE} / off: ${highOverOff.toFixed(3)}`);
 		say(`   n8n peak memory (main process): ${mb(result.peakRssBytes)}`);
+		say(`   At the simulator, contact by contact, each branch's requests (told apart by the agent they dial from):`);
+		const compared = await recordedRequests(fast);
+		compare.forEach((node, branch) => {
+			const requests = compared.filter((request) => triggerSourceOf(request) === branchAgent(branch));
+			say(`     ${node.name.padEnd(42)} ${checkOncePerContact(node.name, N, requests)}`);
+		});
+		const agents = new Set(compare.map((_, branch) => branchAgent(branch)));
+		const stray = compared.filter((request) => !agents.has(String(triggerSourceOf(request))));
+		say(`     ${stray.length} requests from no branch's agent`);
+		if (stray.length) mismatches.push(`first execution: ${stray.length} requests from no branch's agent`);
+		await fast.control('reset', { method: 'POST' });
 
 		say(`\n2. Raw keep-alive axios loop outside n8n, ${CONCURRENCY} in flight, same simulator:`);
 		const raw = await rawLoop(fast.url, fast.authId, fast.authToken, N);
-		say(`   raw client ${fixed(raw).padStart(6)} requests/s`);
+		say(`   raw client ${fixed(raw).padStart(6)} requests/s; ${await checkSimulator(fast, 'raw client', N)}`);
 
 		say('\n3. Scaling (Plivo PHLO node alone):');
 		for (const count of scaling) {
 			const scaled = await n8n.execute(`benchScale${String(count).padStart(5, '0')}`, { timeoutMs: 900_000 });
 			const stats = nodeStats(scaled, 'Plivo PHLO', count);
 			say(`   ${String(count).padStart(6)} items: node ${String(stats.ms).padStart(6)} ms, ${fixed(stats.itemsPerSecond).padStart(6)} items/s, n8n peak memory ${mb(scaled.peakRssBytes)}`);
+			say(`          ${await checkSimulator(fast, `scaling, ${count} items`, count)}`);
 		}
 
 		say(`\n4. Limiter at ${limiterRate}/s for ${limiterItems} items against a simulator enforcing 300 requests per sliding 5 s:`);
 		await limited.control('reset', { method: 'POST' });
 		const limitedRun = await n8n.execute('benchLimiter001', { timeoutMs: 900_000 });
 		const limitedStats = nodeStats(limitedRun, 'Plivo PHLO', limiterItems);
-		const recorded = (await limited.control('requests?since=0')) as { requests: Array<{ receivedAt: number; status: number }> };
-		const times = recorded.requests.map((request) => request.receivedAt).sort((a, b) => a - b);
+		const recorded = await recordedRequests(limited);
+		const times = recorded.map((request) => request.receivedAt).sort((a, b) => a - b);
 		const achieved = ((times.length - 1) * 1000) / (times[times.length - 1] - times[0]);
-		const tooMany = recorded.requests.filter((request) => request.status === 429).length;
+		const tooMany = recorded.filter((request) => request.status === 429).length;
 		say(`   ${limitedStats.ok}/${limiterItems} answered 201 over ${((times[times.length - 1] - times[0]) / 1000).toFixed(1)} s: achieved ${achieved.toFixed(2)} requests/s (${(((achieved - limiterRate) / limiterRate) * 100).toFixed(2)}% off the setting), ${tooMany} answered 429`);
+		say(`   ${checkOncePerContact(`limiter at ${limiterRate}/s`, limiterItems, recorded)}`);
 
 		say('\n5. Back-off: node set to 20/s against a simulator allowing 50 per 5 s (10/s), 120 items:');
 		await limited.control('config', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rateLimit: { limit: 50, windowMs: 5000 } }) });
@@ -171,11 +223,13 @@ async function main(): Promise<void> {
 		await limited.control('config', { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rateLimit: { limit: 50, windowMs: 5000 } }) });
 		const backoff = await n8n.execute('benchBackoff001', { timeoutMs: 900_000 });
 		const backoffItems = nodeOutput(backoff.execution, 'Plivo PHLO');
-		const backoffRequests = ((await limited.control('requests?since=0')) as { requests: Array<{ status: number; to?: string }> }).requests;
-		const accepted = backoffRequests.filter((request) => request.status === 201);
-		say(`   ${backoffItems.length} results for 120 items (${backoffItems.filter((item) => item.json.api_id).length} succeeded), ${backoffRequests.length - accepted.length} answered 429, ${new Set(accepted.map((request) => request.to)).size} distinct contacts accepted once each (${accepted.length} accepted)`);
+		const backoffRequests = await recordedRequests(limited);
+		const refused = backoffRequests.filter((request) => request.status === 429).length;
+		say(`   ${backoffItems.length} results for 120 items (${backoffItems.filter((item) => item.json.api_id).length} succeeded), ${refused} answered 429; ${checkOncePerContact('back-off', 120, backoffRequests)}`);
 
 		say(`\nbench: N=${N} node=${fixed(ours.itemsPerSecond)} items/s httpRequest=${fixed(best.itemsPerSecond)} items/s raw=${fixed(raw)} items/s node/httpRequest=${(ours.itemsPerSecond / best.itemsPerSecond).toFixed(2)} node/raw=${(ours.itemsPerSecond / raw).toFixed(2)} rate${HIGH_RATE}/off=${highOverOff.toFixed(3)}`);
+		say(mismatches.length ? `bench: FAILED: ${mismatches.length} per-contact checks did not hold:\n${mismatches.map((mismatch) => `  - ${mismatch}`).join('\n')}` : 'bench: every contact accepted exactly once in every run checked');
+		if (mismatches.length) process.exitCode = 1;
 	} finally {
 		n8n.dispose();
 		await fast.stop();
