@@ -343,8 +343,6 @@ interface Observed {
 	requests: SeenRequest[];
 	executions: FinishedExecution[];
 	memory: MemorySample[];
-	/** Deliveries that have no finished execution and never will: known only at the end. */
-	final: boolean;
 }
 
 const isServerError = (status: number | undefined) => status !== undefined && status >= 500;
@@ -433,13 +431,12 @@ async function main(): Promise<void> {
 		);
 
 		const start = Date.now() + SECOND;
-		const observed = (final: boolean): Observed => ({
+		const observed = (): Observed => ({
 			start,
 			deliveries,
 			requests: simulatorLog.all,
 			executions: [...executionLog.finished.values()],
 			memory,
-			final,
 		});
 		const sampler = setInterval(() => {
 			const bytes = residentBytes(n8n.main.pid);
@@ -494,7 +491,7 @@ async function main(): Promise<void> {
 			await simulatorLog.poll();
 			// A busy n8n may not answer in time: the executions are read again with the next row.
 			await executionLog.collect().catch((error: unknown) => say(`  (executions not read this minute: ${error instanceof Error ? error.message : String(error)})`));
-			const now = observed(false);
+			const now = observed();
 			if (Date.now() >= rowAt) say(tableLines([minuteRow(now, minute, lostDeliveries(now.deliveries, now.executions, false), repeatedDials(now.requests))])[2]);
 			if (drained) break;
 		}
@@ -507,7 +504,7 @@ async function main(): Promise<void> {
 		await sleep(SLOW_MS[1]);
 		await simulatorLog.poll();
 		await executionLog.collect();
-		const final = observed(true);
+		const final = observed();
 		const lost = lostDeliveries(final.deliveries, final.executions, true);
 		const repeated = repeatedDials(final.requests);
 		const lastActivity = Math.max(trafficEnd, ...final.requests.map((request) => request.at), ...final.executions.map((execution) => execution.finishedAt));
