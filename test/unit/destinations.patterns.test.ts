@@ -115,7 +115,7 @@ describe('SIP URIs: read by their parts', () => {
 	});
 });
 
-describe('SIP patterns: scheme, user and host compared part by part', () => {
+describe('SIP patterns: scheme, user and host compared part by part; a maddr parameter is a host too', () => {
 	it.each([
 		['sip:*@example.com', 'sip:agent@example.com', true],
 		['sip:*@example.com', 'SIP:Agent@EXAMPLE.com', true],
@@ -125,6 +125,11 @@ describe('SIP patterns: scheme, user and host compared part by part', () => {
 		['sip:*@example.com', 'sip:agent@example.com.evil.com', false],
 		['sip:*@example.com', 'sip:agent@evilexample.com', false],
 		['sip:*@example.com', 'sip:agent@evil.com;x=example.com', false],
+		['sip:*@example.com', 'sip:agent@example.com;maddr=evil.com', false],
+		['sip:*@example.com', 'sip:agent@example.com;transport=udp;MADDR=203.0.113.5', false],
+		['sip:*@example.com', 'sip:agent@example.com;maddr=evil%2Ecom', false],
+		['sip:*@example.com', 'sip:agent@example.com;maddr=EXAMPLE.com', true],
+		['sip:*@*.example.com', 'sip:agent@pbx.example.com;maddr=edge.example.com', true],
 		['sip:*@example.com', 'sip:x%40evil.com@example.com', true],
 		['sip:*@*.example.com', 'sip:agent@pbx.eu.example.com', true],
 		['sip:*@*.example.com', 'sip:agent@example.com', false],

@@ -1,6 +1,6 @@
 import { normaliseText } from './destinationText';
 
-/** A SIP URI in the parts that decide where a call goes; parameters and headers never change the host. */
+/** A SIP URI in the parts that decide where a call goes. */
 export interface SipUri {
 	scheme: 'sip' | 'sips';
 	/** Percent-decoded and normalised. */
@@ -104,8 +104,19 @@ export function globMatches(glob: string, text: string): boolean {
 	return globAt === glob.length;
 }
 
+const MADDR = /^maddr=/i;
+
+/**
+ * The hosts a call to the URI may be sent to: its host, and any `maddr` parameter, which tells a SIP server
+ * to send the request there instead (RFC 3261, 19.1.1). Other parameters and headers do not move the call.
+ */
+const routedHosts = (uri: SipUri): string[] => [
+	uri.host,
+	...uri.params.filter((param) => MADDR.test(param)).map((param) => (decoded(param.slice('maddr='.length)) ?? '').toLowerCase()),
+];
+
 export const sipMatches = (pattern: SipPattern, uri: SipUri): boolean =>
 	pattern.scheme === uri.scheme &&
 	globMatches(pattern.user, uri.user) &&
-	globMatches(pattern.host, uri.host) &&
+	routedHosts(uri).every((host) => globMatches(pattern.host, host)) &&
 	(pattern.port === undefined || pattern.port === uri.port);
