@@ -67,8 +67,24 @@ function rateAfter(requests: SeenRequest[], at: number): number {
 	return requests.filter((request) => inWindow(request.at, at + from, at + to)).length / ((to - from) / SECOND);
 }
 
+/** How one fault's recovery was judged; `evidence` when it was too slow. */
+interface Recovery {
+	state: VerdictState;
+	line: string;
+	evidence?: string;
+}
+
+/** Plivo's requests in each 5 s of the recovery window and the executions waiting through it: where the rate fell short. */
+function shortfall(record: SoakRecord, label: string, at: number): string {
+	const [from, to] = RECOVERY_WINDOW_MS;
+	const slices = Array.from({ length: (to - from) / (5 * SECOND) }, (_, index) => at + from + index * 5 * SECOND);
+	const counts = slices.map((slice) => record.requests.filter((request) => inWindow(request.at, slice, slice + 5 * SECOND)).length);
+	const waiting = slices.map((slice) => deliveriesWaiting(record, slice));
+	return `${label}: requests in each 5 s from ${clock(record.start, at + from)}: ${counts.join(', ')} (${5 * record.rate} at the setting); executions waiting at each: ${waiting.join(', ')}`;
+}
+
 /** The recovery after one fault: the rate, and why it is not judged when it is not. */
-function recoveryAfter(record: SoakRecord, label: string, at: number, afterA429: boolean): { state: VerdictState; line: string } {
+function recoveryAfter(record: SoakRecord, label: string, at: number, afterA429: boolean): Recovery {
 	const [from, to] = RECOVERY_WINDOW_MS;
 	const rate = rateAfter(record.requests, at);
 	const read = `${label}: ${rate.toFixed(2)} requests/s ${from / SECOND}–${to / SECOND} s later (${((rate / record.rate) * 100).toFixed(0)}% of the setting)`;
@@ -81,9 +97,8 @@ function recoveryAfter(record: SoakRecord, label: string, at: number, afterA429:
 		const waiting = deliveriesWaiting(record, second);
 		if (waiting <= Math.ceil(record.rate)) return { state: 'not judged', line: `${read}: not judged, only ${waiting} executions waiting at ${clock(record.start, second)}` };
 	}
-	return rate >= RECOVERED_SHARE * record.rate
-		? { state: 'passed', line: `${read}: recovered` }
-		: { state: 'failed', line: `${read}: SLOW, under ${RECOVERED_SHARE * 100}% with executions waiting throughout` };
+	if (rate >= RECOVERED_SHARE * record.rate) return { state: 'passed', line: `${read}: recovered` };
+	return { state: 'failed', line: `${read}: SLOW, under ${RECOVERED_SHARE * 100}% with executions waiting throughout`, evidence: shortfall(record, label, at) };
 }
 
 /** The rate back at the setting after each 429 Plivo answered on purpose and after the outage. */
@@ -97,12 +112,12 @@ export function judgeRecovery(record: SoakRecord): Verdict {
 		const firstAccepted = requests.find((request) => request.at >= endsAt && request.status === 201);
 		const recovery = recoveryAfter(record, `after the outage (${clock(start, refusedFrom)}–${clock(start, endsAt)})`, endsAt, false);
 		const first = firstAccepted ? `${((firstAccepted.at - endsAt) / SECOND).toFixed(1)} s after it` : 'never';
-		judged.push({ state: recovery.state, line: `${recovery.line}; first accepted request ${first}` });
+		judged.push({ ...recovery, line: `${recovery.line}; first accepted request ${first}` });
 	}
 	const states = judged.map((one) => one.state);
 	const state: VerdictState = states.includes('failed') ? 'failed' : states.includes('passed') ? 'passed' : 'not judged';
 	const lines = [`Rule: at least ${RECOVERED_SHARE * 100}% of the setting, judged when more executions than one second's turns were waiting throughout the window.`, ...judged.map((one) => one.line)];
-	return { name: 'recovery after each fault', state, lines, evidence: judged.filter((one) => one.state === 'failed').map((one) => one.line) };
+	return { name: 'recovery after each fault', state, lines, evidence: judged.flatMap((one) => (one.evidence ? [one.evidence] : [])) };
 }
 
 /** Nothing reached Plivo while it refused connections, by the simulator's own arrival times. */

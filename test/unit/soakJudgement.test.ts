@@ -206,7 +206,8 @@ describe('recovery after each fault', () => {
 	it('fails a pace still at half the setting 20–40 s after a 429, executions waiting', () => {
 		const verdict = judgeRecovery(cleanRecord({ slowAfter429: true }));
 		expect(verdict.state).toBe('failed');
-		expect(evidence(verdict)).toMatch(/^after the 429 at 1:00: 1\.0\d requests\/s 20–40 s later \(5\d% of the setting\): SLOW/);
+		expect(verdict.lines[1]).toMatch(/^after the 429 at 1:00: 1\.0\d requests\/s 20–40 s later \(5\d% of the setting\): SLOW/);
+		expect(evidence(verdict)).toMatch(/^after the 429 at 1:00: requests in each 5 s from 1:20: [4-6], [4-6], [4-6], [4-6] \(10 at the setting\); executions waiting at each: \d+, \d+, \d+, \d+$/);
 	});
 
 	it('does not judge the rate when nothing was waiting: it then reads the events sent, not the pace', () => {
