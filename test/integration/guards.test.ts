@@ -1,8 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { ProcessKeys, type SentKeys } from '../../nodes/PlivoPhlo/storage/inProcess';
+import { ProcessKeys } from '../../nodes/PlivoPhlo/storage/inProcess';
 import { StaticDataStore } from '../../nodes/PlivoPhlo/storage/staticData';
-import { parseAllowedDestinations } from '../../nodes/PlivoPhlo/helpers/destinations';
 import { useMemoryProcessedData, type MemoryProcessedData } from '../support/processedData';
 import { runNode, runNodeExpectingError, type RunOptions } from '../support/runNode';
 import { DEMO_PHLO_ID, faultNumber, startSimulator, type Simulator } from '../support/simulator';
@@ -77,18 +76,24 @@ describe('deduplication key', () => {
 
 	it('forgets keys older than the window', async () => {
 		let now = 0;
-		const sent: SentKeys = {};
-		const first = new StaticDataStore(sent, new ProcessKeys(), 10, () => now);
+		/** The node's static data as n8n reads it back from what it saved (JSON). */
+		const savedAs = (nodeData: IDataObject): IDataObject => JSON.parse(JSON.stringify(nodeData)) as IDataObject;
+		const keys = new ProcessKeys();
+		const firstData: IDataObject = {};
+		const first = new StaticDataStore(firstData, () => keys, 10, () => now);
 		expect(await first.claim('a')).toBe(true);
 		expect(await first.claim('a')).toBe(false);
 		first.close();
-		expect(sent).toEqual({ a: 0 });
+		const saved = savedAs(firstData);
+		expect(saved).toEqual({ plivoPhloSentKeys: { a: 0 } });
 		now = 10 * 60_000 + 1;
 		// After a restart: a new process reads the saved keys, and the old one is past its window.
-		const later = new StaticDataStore(sent, new ProcessKeys(), 10, () => now);
+		const restartedData = savedAs(saved);
+		const restarted = new ProcessKeys();
+		const later = new StaticDataStore(restartedData, () => restarted, 10, () => now);
 		expect(await later.claim('a')).toBe(true);
 		later.close();
-		expect(sent).toEqual({ a: now });
+		expect(savedAs(restartedData)).toEqual({ plivoPhloSentKeys: { a: now } });
 	});
 });
 
@@ -276,10 +281,33 @@ describe('allowed destinations', () => {
 		]);
 	});
 
-	it('treats pattern characters other than * literally', () => {
-		const [pattern] = parseAllowedDestinations('+1415555.*');
-		expect(pattern.test('+1415555.9')).toBe(true);
-		expect(pattern.test('+141555599')).toBe(false);
+	it('refuses a Run PHLO value listing an allowed number and an outside one, and an option with no pattern in it', async () => {
+		const { output } = await runNode({
+			parameters: {
+				resource: 'phlo',
+				operation: 'run',
+				phloId: DEMO_PHLO_ID,
+				payload: '={{ JSON.stringify($json.payload) }}',
+				options: { allowedDestinations: '={{ $json.allowed }}', maxRequestsPerSecond: 0 },
+			},
+			items: [
+				{ allowed: '+1415*', payload: { to: '+14155551234,+442071838750' } },
+				{ allowed: ' , ', payload: { to: '+14155551234' } },
+			],
+			credentials: sim.credentials,
+			onError: 'continueRegularOutput',
+		});
+		expect(output[0].map((item) => item.json)).toEqual([
+			{
+				error: 'Payload value at to "+14155551234,+442071838750" holds "+442071838750", which is not an allowed destination (allowed: +1415*) [item 0]',
+				details: { outcome: 'not_sent', item_index: 0, field: 'payload.to' },
+			},
+			{
+				error: 'Allowed Destinations " , " holds no pattern: write patterns such as +1415*, sip:*@example.com, or leave it empty to allow any destination [item 1]',
+				details: { outcome: 'not_sent', item_index: 1, field: 'allowedDestinations' },
+			},
+		]);
+		expect(sim.count()).toBe(0);
 	});
 });
 

@@ -24,6 +24,7 @@ const {
 	deduplicationWindowMinutes,
 	maxRequestsPerSecond,
 	maxWaitSeconds,
+	payloadKeysNotDialled,
 	timeout,
 } = OPTION_DEFAULTS;
 
@@ -41,7 +42,7 @@ export const optionsField: INodeProperties = {
 			default: allowedDestinations,
 			placeholder: '+1415*, sip:*@example.com',
 			description:
-				'Patterns (comma-separated, * matches anything) that To and every phone number or SIP/tel URI anywhere in a Run PHLO payload must match; Trigger Source is not checked, as it is already in the call. Recommended when an AI agent uses this node as a tool.',
+				'Patterns (comma-separated; * matches any digits, or any characters within a SIP user or host) that To and every phone number or SIP/tel URI anywhere in a Run PHLO payload must match, however it is written; Trigger Source is not checked, as it is already in the call. Recommended when an AI agent uses this node as a tool.',
 		},
 		{
 			displayName: 'Concurrency',
@@ -105,6 +106,16 @@ export const optionsField: INodeProperties = {
 			typeOptions: { minValue: 0 },
 			default: maxWaitSeconds,
 			description: `How long an item may wait for its turn on the account's pace. An item whose turn is further off fails at once as not sent, saying when to send it again (retryAfterSeconds), so a burst is handed back to its sender instead of held in n8n's memory. 0 waits however long it takes. See ${BURSTS}.`,
+		},
+		{
+			displayName: 'Payload Keys Not Dialled',
+			name: 'payloadKeysNotDialled',
+			type: 'string',
+			default: payloadKeysNotDialled,
+			placeholder: 'orderNumber, createdAt, items[*].sku',
+			displayOptions: { show: { '/resource': ['phlo'], '/operation': ['run'] } },
+			description:
+				'Payload paths (comma-separated, written as error messages name them; * matches any one key or index) that Allowed Destinations does not read, for values the PHLO never dials, such as order numbers or dates. Every other value and key is still read.',
 		},
 		{
 			displayName: 'Timeout',

@@ -30,6 +30,7 @@ export const OPTION_DEFAULTS = {
 	maxRequestsPerSecond: 2,
 	/** 0: an item waits for its turn on the account's pace however long that takes. */
 	maxWaitSeconds: 0,
+	payloadKeysNotDialled: '',
 	/** Milliseconds to wait for Plivo's answer. */
 	timeout: 60_000,
 } as const;

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type INodeProperties } from 'n8n-workflow';
 
 import { phloIdField, retryOnFailNotice } from '../../descriptions/fields';
+import { OPTION_DEFAULTS } from '../../helpers/defaults';
 import { parsePayloadPaths, payloadDestinations } from '../../helpers/destinations';
 import type { RequestTarget } from '../../helpers/failures';
 import { encodePathSegment } from '../../helpers/requests';
@@ -39,6 +40,6 @@ export const prepare: PhloOperation['prepare'] = (parameters, account) => {
 		body: payload,
 		target,
 		// Which value the PHLO dials is known only to the PHLO, so every value that could be dialled is checked.
-		destinations: payloadDestinations(payload, parsePayloadPaths(parameters('options.payloadKeysNotDialled', ''))),
+		destinations: payloadDestinations(payload, parsePayloadPaths(parameters('options.payloadKeysNotDialled', OPTION_DEFAULTS.payloadKeysNotDialled))),
 	};
 };
