@@ -19,7 +19,7 @@ export class PlivoPhlo implements INodeType {
 		icon: { light: 'file:plivo.svg', dark: 'file:plivo.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: '={{ ($parameter["options"] && $parameter["options"]["dryRun"] ? "Dry run, sends nothing · " : "") + $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Add, transfer, hold and hang up Multi-Party Call members and run PHLOs with Plivo',
 		defaults: { name: 'Plivo PHLO' },
 		usableAsTool: true,
@@ -41,6 +41,13 @@ export class PlivoPhlo implements INodeType {
 			...multiPartyCall.description,
 			...phlo.description,
 			optionsField,
+			{
+				displayName: 'Dry Run is on: this node sends nothing to Plivo and claims no Deduplication Key; each item shows the request it would send',
+				name: 'dryRunNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { 'options.dryRun': [true] } },
+			},
 		],
 	};
 

@@ -21,14 +21,14 @@ describe('an item handed back because its turn on the pace is too far off', () =
 	it('tells a person how many wait, how far off the turn was, the limit, and when to send it again', () => {
 		const error = toNodeError(node, failure, 4, 'person');
 		expect(error.message).toBe(
-			"Not sent: the Plivo account's pace has a backlog [item 4]: 24 requests wait for a turn at 2 per second, so this one would start in 12.5 s, past Max Wait for Turn (10 s). Send it again in 25 s (2026-12-06T05:00:25.000Z)",
+			"The Plivo account's pace has a backlog [item 4]: 24 requests wait for a turn at 2 per second, so this one would start in 12.5 s, past Max Wait for Turn (10 s). Nothing was sent: send it again in 25 s (2026-12-06T05:00:25.000Z)",
 		);
 		expect(error.context.details).toEqual({ outcome: 'not_sent', item_index: 4, to: '+14155551234', retryAt: '2026-12-06T05:00:25.000Z', retryAfterSeconds: 25 });
 		expect(error.description).toContain('Nothing was sent to Plivo');
 	});
 
 	it('tells an AI agent the same in one sentence that says nothing was done', () => {
-		expect(toNodeError(node, failure, 0, 'tool').message).toMatch(/^Not sent, nothing was done: Not sent: the Plivo account's pace has a backlog: 24 requests wait .* Send it again in 25 s/);
+		expect(toNodeError(node, failure, 0, 'tool').message).toMatch(/^Not sent, nothing was done: The Plivo account's pace has a backlog: 24 requests wait .* send it again in 25 s/);
 	});
 });
 

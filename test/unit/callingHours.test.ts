@@ -256,6 +256,6 @@ describe('parseWeekdays and describeWindow', () => {
 	});
 
 	it.each([[[]], [''], [['someday']], [['constructor']], [[7]]])('refuses %j', (value) => {
-		expect(() => parseWeekdays('callingHoursDays', value)).toThrow(/callingHoursDays/);
+		expect(() => parseWeekdays('callingHoursDays', value)).toThrow(/^Calling Hours Days/);
 	});
 });

@@ -71,7 +71,8 @@ async function open(context: IExecuteFunctions, operation: PhloOperation, audien
 	} finally {
 		if (!opened) transport.close();
 	}
-	const sendItem = createItemSender(context, operation, { parametersOf, transport, deduplication });
+	const dryRun = settings('options.dryRun', OPTION_DEFAULTS.dryRun) === true;
+	const sendItem = createItemSender(context, operation, { parametersOf, transport, deduplication, dryRun });
 	const close = () => {
 		transport.close();
 		deduplication?.store.close();

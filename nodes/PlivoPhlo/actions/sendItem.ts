@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { OPTION_DEFAULTS } from '../helpers/defaults';
-import { assertAllowedDestination, parseAllowedDestinations, type AllowedDestinations } from '../helpers/destinations';
 import type { ItemParameters } from '../helpers/parameters';
 import { PhloFailure, StoreFailure, type RequestTarget } from '../helpers/failures';
 import { parseNumberOption } from '../helpers/validation';
 import type { SentKeyStore } from '../storage/sentKeyStore';
 import type { PhloTransport } from '../transport';
+import { rehearse } from './dryRun';
+import { createGuards } from './guards';
 import type { PhloOperation } from './node.type';
 
 export interface Deduplication {
@@ -19,6 +20,8 @@ interface OpenedRun {
 	parametersOf: (itemIndex: number) => ItemParameters;
 	transport: PhloTransport;
 	deduplication: Deduplication | undefined;
+	/** Send nothing: output what would be sent and what each guard says. */
+	dryRun: boolean;
 }
 
 /** Claims the key, or fails the item as not sent when the store cannot record it. */
@@ -32,27 +35,27 @@ async function claimOrFail(store: SentKeyStore, key: string, target: RequestTarg
 }
 
 /**
- * One item's way to Plivo: build its request (nothing is sent for a value that cannot be), check the
- * destination is allowed, claim its deduplication key, send, then keep or free the key by what Plivo
- * answered. Returns the output item; throws what made the item fail.
+ * One item's way to Plivo: build its request (nothing is sent for a value that cannot be), pass the
+ * guards (Allowed Destinations, Calling Hours), claim its deduplication key, send, then keep or free
+ * the key by what Plivo answered. Returns the output item; throws what made the item fail. In a dry
+ * run the item stops before the key is claimed, with what would have been sent.
  */
 export function createItemSender(
 	context: IExecuteFunctions,
 	operation: PhloOperation,
-	{ parametersOf, transport, deduplication }: OpenedRun,
+	{ parametersOf, transport, deduplication, dryRun }: OpenedRun,
 ): (itemIndex: number) => Promise<INodeExecutionData> {
-	let allowed: AllowedDestinations | undefined;
+	const checkGuards = createGuards();
 
 	return async (itemIndex) => {
 		const parameters = parametersOf(itemIndex);
 		const request = operation.prepare(parameters, transport.account);
-		const allowedText = String(parameters('options.allowedDestinations', OPTION_DEFAULTS.allowedDestinations));
-		if (allowed?.text !== allowedText) allowed = parseAllowedDestinations(allowedText);
-		for (const destination of request.destinations) assertAllowedDestination(destination, allowed);
+		const guards = checkGuards(request, parameters);
 		const timeout = parseNumberOption('timeout', parameters('options.timeout', OPTION_DEFAULTS.timeout), 1);
 
 		const key = deduplication?.keyOf(itemIndex, parameters) ?? '';
 		const store = key ? deduplication?.store : undefined;
+		if (dryRun) return { json: await rehearse(request, guards, { store, key }, transport), pairedItem: { item: itemIndex } };
 		if (store && !(await claimOrFail(store, key, request.target))) {
 			return { json: { skipped: 'duplicate', key }, pairedItem: { item: itemIndex } };
 		}

@@ -7,6 +7,7 @@ import {
 	SAVED_MAX_KEYS,
 	SHARED_STORE_MAX_KEYS,
 } from '../helpers/defaults';
+import { callingHoursOptions } from './callingHoursOptions';
 
 /** What each Deduplication Store guarantees, measured, in the package's documentation. */
 const STORE_GUARANTEES =
@@ -44,6 +45,7 @@ export const optionsField: INodeProperties = {
 			description:
 				'Patterns (comma-separated; * matches any digits, or any characters within a SIP user or host) that To and every phone number or SIP/tel URI anywhere in a Run PHLO payload must match, however it is written; Trigger Source is not checked, as it is already in the call. Recommended when an AI agent uses this node as a tool.',
 		},
+		...callingHoursOptions,
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
@@ -89,6 +91,15 @@ export const optionsField: INodeProperties = {
 			default: deduplicationWindowMinutes,
 			description:
 				`How long a sent key keeps an item with the same key from being sent (Workflow Static Data store), up to a day. The store holds the newest ${PROCESS_MAX_KEYS.toLocaleString('en-US')} keys per node in n8n's memory and saves the newest ${SAVED_MAX_KEYS.toLocaleString('en-US')} with the workflow, which is what outlasts a restart.`,
+		},
+		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			// n8n's lint wants the literal here: OPTION_DEFAULTS.dryRun.
+			default: false,
+			description:
+				'Whether to send nothing: each item outputs the request that would be sent and what each guard says (Allowed Destinations, Calling Hours, the Deduplication Key, how long the pace would make it wait). No key is claimed; an item a guard refuses fails as it would for real.',
 		},
 		{
 			displayName: 'Max Requests per Second',

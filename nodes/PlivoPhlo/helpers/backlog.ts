@@ -33,8 +33,8 @@ export function handedBack(refusal: Refusal, context: { now: number; maxWaitSeco
 	const waiting = refusal.waiting === 1 ? '1 request waits' : `${refusal.waiting} requests wait`;
 	return new HeldBackFailure(
 		{
-			summary: "Not sent: the Plivo account's pace has a backlog",
-			detail: `${waiting} for a turn at ${perSecond(refusal.requestsPerSecond)}, so this one would start in ${seconds(refusal.turnInMs)}, past Max Wait for Turn (${context.maxWaitSeconds} s). Send it again in ${retryAfterSeconds} s (${retryAt})`,
+			summary: "The Plivo account's pace has a backlog",
+			detail: `${waiting} for a turn at ${perSecond(refusal.requestsPerSecond)}, so this one would start in ${seconds(refusal.turnInMs)}, past Max Wait for Turn (${context.maxWaitSeconds} s). Nothing was sent: send it again in ${retryAfterSeconds} s (${retryAt})`,
 		},
 		failureFacts('not_sent', context.target, { retryAt, retryAfterSeconds }),
 	);

@@ -1,3 +1,5 @@
+import type { CallingHoursChoice } from './callingHoursSettings';
+
 /**
  * Names and defaults shared by the credential, the descriptions, the transport and the actions:
  * one place to read what the node does when nobody sets anything.
@@ -16,6 +18,7 @@ export const SHARED_STORE_MAX_KEYS = 10_000;
 
 type DeduplicationStoreName = 'staticData' | 'n8nDatabase';
 
+
 /**
  * The default of every option. Concurrency and rate suit a Plivo account with default limits: Plivo
  * allows 2 outbound calls per second (every Add User or transfer dials one) and 300 API requests per
@@ -23,10 +26,18 @@ type DeduplicationStoreName = 'staticData' | 'n8nDatabase';
  */
 export const OPTION_DEFAULTS = {
 	allowedDestinations: '',
+	/** Off: calls go out at any hour. Custom windows start from the US federal one. */
+	callingHours: 'off' as CallingHoursChoice,
+	callingHoursStart: '08:00',
+	callingHoursEnd: '21:00',
+	callingHoursDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+	/** Empty: the time zone is read from the number. */
+	callingHoursTimeZone: '',
 	concurrency: 2,
 	deduplicationKey: '',
 	deduplicationStore: 'staticData' as DeduplicationStoreName,
 	deduplicationWindowMinutes: 60,
+	dryRun: false,
 	maxRequestsPerSecond: 2,
 	/** 0: an item waits for its turn on the account's pace however long that takes. */
 	maxWaitSeconds: 0,

@@ -14,6 +14,10 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
 	maxWaitSeconds: 'Max Wait for Turn',
 	timeout: 'Timeout',
 	deduplicationWindowMinutes: 'Deduplication Window',
+	callingHoursStart: 'Calling Hours Start',
+	callingHoursEnd: 'Calling Hours End',
+	callingHoursDays: 'Calling Hours Days',
+	callingHoursTimeZone: 'Calling Hours Time Zone',
 };
 
 export const fieldLabel = (field: string): string => FIELD_LABELS[field] ?? field;

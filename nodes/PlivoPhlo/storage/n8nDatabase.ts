@@ -49,6 +49,11 @@ export class N8nDatabaseStore implements SentKeyStore {
 		return added.length > 0;
 	}
 
+	/** n8n's store answers only by recording the key, which a dry run must not do. */
+	async wouldSkip(): Promise<undefined> {
+		return undefined;
+	}
+
 	async claim(key: string): Promise<boolean> {
 		if (!(await this.record(key))) return false;
 		for (let round = 0; this.confirm && round < CONFIRM_ROUNDS; round++) {

@@ -4,6 +4,8 @@
  * claim ends when Plivo's answer is known.
  */
 export interface SentKeyStore {
+	/** Whether an item with the key would be skipped, taking nothing (a dry run); undefined when the store cannot tell without recording the key. */
+	wouldSkip(key: string): Promise<boolean | undefined>;
 	/** Takes the key for an item about to be sent; false when it was taken (claimed or sent) before. */
 	claim(key: string): Promise<boolean>;
 	/** The request reached Plivo, or may have: the key stays taken. */

@@ -42,6 +42,10 @@ export class StaticDataStore implements SentKeyStore {
 		nodeStaticData[STATIC_DATA_KEY] = new SavedKeys(keysOf, now) as unknown as IDataObject;
 	}
 
+	async wouldSkip(key: string): Promise<boolean> {
+		return this.inProcess.claimedAt(key, this.now()) !== undefined;
+	}
+
 	async claim(key: string): Promise<boolean> {
 		const now = this.now();
 		if (this.inProcess.claimedAt(key, now) !== undefined) return false;

@@ -1,4 +1,3 @@
-import * as n8nWorkflow from 'n8n-workflow';
 import type { ICredentialsDecrypted, IDataObject, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { backlogWarning, handedBack } from '../helpers/backlog';
@@ -8,13 +7,9 @@ import { CREDENTIAL_TYPE } from '../helpers/defaults';
 import { networkErrorCode, networkFailure, neverReachedPlivo } from '../helpers/networkErrors';
 import type { PhloAccount, PhloRequest } from '../helpers/requests';
 import { interpretAnswer, retryAfterMs, type HttpAnswer } from '../helpers/responses';
+import { abortableSleep } from './abortableSleep';
 import { processPacers } from './pacing';
 import type { PacerLease } from './turns';
-
-type AbortableSleep = (ms: number, abortSignal?: AbortSignal) => Promise<void>;
-const workflowHelpers = n8nWorkflow as unknown as { sleep: AbortableSleep; sleepWithAbort?: AbortableSleep };
-/** n8n 1.x waits with `sleepWithAbort`; 2.x removed it and gave `sleep` the abort signal instead. */
-const abortableSleep: AbortableSleep = workflowHelpers.sleepWithAbort ?? workflowHelpers.sleep;
 
 /** How often a 429 is retried before the item fails, and the longest `Retry-After` honoured. */
 const RATE_LIMIT_RETRIES = 3;
@@ -25,6 +20,13 @@ const NOT_SENT_RETRY_DELAYS_MS = [500, 2_000];
 const isFullAnswer = (value: unknown): value is HttpAnswer =>
 	typeof value === 'object' && value !== null && typeof (value as HttpAnswer).statusCode === 'number';
 
+/** A request as a dry run shows it: what would be sent, and how long it would wait for its turn. */
+export interface Rehearsal {
+	method: string;
+	url: string;
+	body?: IDataObject;
+	waitSeconds: number;
+}
 
 /**
  * The only place that talks to Plivo. It loads the credential once per execution and hands it to
@@ -97,12 +99,25 @@ export class PhloTransport {
 		}
 	}
 
+	/** What `send` would do now, sending nothing and taking no turn: the request, and how long it would wait. */
+	rehearse(request: PhloRequest): Rehearsal {
+		const estimate = this.pace.peek();
+		const { maxWaitSeconds } = this.settings;
+		if (maxWaitSeconds > 0 && estimate.turnInMs > maxWaitSeconds * 1000) this.handBack(request, { ...estimate, retryInMs: estimate.turnInMs });
+		const { method, path, body } = request;
+		return { method, url: `${this.baseUrl}${path}`, ...(body ? { body } : {}), waitSeconds: Math.round(estimate.turnInMs) / 1000 };
+	}
+
+	private handBack(request: PhloRequest, refusal: Parameters<typeof handedBack>[0]): never {
+		throw handedBack(refusal, { now: Date.now(), maxWaitSeconds: this.settings.maxWaitSeconds, target: request.target });
+	}
+
 	/** Waits for the request's turn on the account's pace, or fails it as held back when that is too far off. */
 	private async takeTurn(request: PhloRequest): Promise<void> {
 		const { maxWaitSeconds } = this.settings;
 		const signal = this.context.getExecutionCancelSignal();
 		const refusal = await this.pace.acquire({ signal, maxWaitMs: maxWaitSeconds > 0 ? maxWaitSeconds * 1000 : undefined });
-		if (refusal) throw handedBack(refusal, { now: Date.now(), maxWaitSeconds, target: request.target });
+		if (refusal) this.handBack(request, refusal);
 	}
 
 	private async exchange(request: PhloRequest, timeout: number): Promise<HttpAnswer> {

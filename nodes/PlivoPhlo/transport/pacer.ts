@@ -1,7 +1,7 @@
 import { MIN_RATE_SETTING } from '../helpers/defaults';
 import { RateSlowdown } from './slowdown';
 import { TurnQueue } from './turnQueue';
-import type { BacklogReport, Clock, PacerLease, TurnOptions, TurnRefused } from './turns';
+import type { BacklogReport, Clock, PacerLease, TurnEstimate, TurnOptions, TurnRefused } from './turns';
 
 /** The slowest repeated 429s take the pace, unless the rate asked for is slower still. */
 export const MIN_REQUESTS_PER_SECOND = 0.1;
@@ -63,6 +63,7 @@ export class Pacer {
 		this.rates.set(run, requestsPerSecond);
 		return {
 			acquire: async (options = {}) => await this.acquire(run, options, warn),
+			peek: () => this.estimate(this.clock.now()),
 			backOff: (until) => this.slowdown.backOff(this.clock.now(), until),
 			leave: () => {
 				this.rates.delete(run);
@@ -88,13 +89,17 @@ export class Pacer {
 		this.lastStart = interval > 0 && interval < TIMER_RESOLUTION_MS ? Math.max(now, this.lastStart + interval) : now;
 	}
 
+	/** A request asking at `now` waits until the next start is allowed, then a turn for each one waiting before it. */
+	private estimate(now: number): TurnEstimate {
+		return { waiting: this.queue.length, turnInMs: this.waitFor(now) + this.queue.length * this.interval, requestsPerSecond: this.rate };
+	}
+
 	/** A request whose turn is too far off is refused, and told when to ask again: after everyone refused before it. */
 	private refusal(now: number, maxWaitMs: number): TurnRefused | undefined {
-		const interval = this.interval;
-		const turnInMs = this.waitFor(now) + this.queue.length * interval;
-		if (turnInMs <= maxWaitMs) return undefined;
-		this.refusedUntil = Math.max(this.refusedUntil + interval, now + turnInMs);
-		return { waiting: this.queue.length, turnInMs, retryInMs: this.refusedUntil - now, requestsPerSecond: this.rate };
+		const estimate = this.estimate(now);
+		if (estimate.turnInMs <= maxWaitMs) return undefined;
+		this.refusedUntil = Math.max(this.refusedUntil + this.interval, now + estimate.turnInMs);
+		return { ...estimate, retryInMs: this.refusedUntil - now };
 	}
 
 	private async acquire(

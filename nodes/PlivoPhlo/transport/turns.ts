@@ -6,16 +6,19 @@ export interface Clock {
 	sleep(ms: number): Promise<void>;
 }
 
-/** Why a request was not given a turn: it would have waited longer than it may. */
-export interface TurnRefused {
-	/** Requests waiting for their turn when it asked. */
+/** How far off a request's turn is when it asks. */
+export interface TurnEstimate {
+	/** Requests waiting for their turn. */
 	waiting: number;
-	/** How far off its turn was. */
 	turnInMs: number;
-	/** When to ask again: after the requests waiting and those refused before it, at the current pace. */
-	retryInMs: number;
 	/** The pace now. */
 	requestsPerSecond: number;
+}
+
+/** Why a request was not given a turn: it would have waited longer than it may. */
+export interface TurnRefused extends TurnEstimate {
+	/** When to ask again: after the requests waiting and those refused before it, at the current pace. */
+	retryInMs: number;
 }
 
 export interface BacklogReport {
@@ -34,6 +37,8 @@ export interface TurnOptions {
 export interface PacerLease {
 	/** Resolves when a request may start, or with why it was refused; rejects if `signal` aborts first. */
 	acquire(options?: TurnOptions): Promise<TurnRefused | undefined>;
+	/** How far off the turn of a request asking now would be; changes nothing (a dry run). */
+	peek(): TurnEstimate;
 	/** Plivo answered 429: nobody starts before `until`, and the pace halves, then climbs back. */
 	backOff(until: number): void;
 	/** The run is over: its rate stops counting. */
