@@ -195,8 +195,9 @@ function outcomeOf(execution: ExecutionData): { outcome: ItemOutcome; note?: str
 	if (run?.error) {
 		const details = run.error.context?.details as { outcome?: string } | undefined;
 		const outcome = details?.outcome ?? /outcome: (not_sent|rejected|unknown)/.exec(run.error.message ?? '')?.[1];
-		if (outcome === 'not_sent' || outcome === 'rejected' || outcome === 'unknown') return { outcome };
-		return { outcome: 'other', note: run.error.message ?? 'a failure without a message' };
+		const note = run.error.message ?? 'a failure without a message';
+		if (outcome === 'not_sent' || outcome === 'rejected' || outcome === 'unknown') return { outcome, note };
+		return { outcome: 'other', note };
 	}
 	const json = run?.data?.main[0]?.[0]?.json;
 	if (typeof json?.api_id === 'string') return { outcome: 'sent' };
@@ -396,7 +397,7 @@ function tableLines(rows: string[][]): string[] {
 function totalsLines({ requests, executions, deliveries }: Observed): string[] {
 	const outcomes = countBy(executions.map((execution) => execution.outcome));
 	const repeatsSent = deliveries.filter((delivery) => delivery.repeat).length;
-	const otherNotes = countBy(executions.filter((execution) => execution.note).map((execution) => execution.note ?? ''));
+	const otherNotes = countBy(executions.filter((execution) => execution.outcome === 'other').map((execution) => execution.note ?? ''));
 	return [
 		`- Totals: ${deliveries.length - repeatsSent} events + ${repeatsSent} repeated deliveries = ${deliveries.length} webhook requests; ${executions.length} executions finished: ${ITEM_OUTCOMES.map((outcome) => `${outcome} ${outcomes[outcome] ?? 0}`).join(', ')}.`,
 		...Object.entries(otherNotes).map(([note, count]) => `  - other (${count}): ${note}`),

@@ -56,7 +56,7 @@ function deliveryProblems(delivery: SentDelivery, ran: FinishedExecution[]): str
 	if (ran.length === 0) return [`${delivery.deliveryId}: no finished execution`];
 	const problems = ran.length > 1 ? [`${delivery.deliveryId} ran in ${ran.length} executions`] : [];
 	for (const execution of ran) {
-		if (execution.outcome === 'rejected' || execution.outcome === 'other') problems.push(`${delivery.deliveryId} ended ${execution.outcome}${execution.note ? ` (${execution.note})` : ''}`);
+		if (execution.outcome === 'rejected' || execution.outcome === 'other') problems.push(`${delivery.deliveryId} ended ${execution.outcome}`);
 	}
 	return problems;
 }
@@ -81,6 +81,15 @@ function eventProblems(outcomes: ItemOutcome[], seen: SeenRequest[]): string[] {
 	return problems;
 }
 
+/** A failure's message is cut to this length in the evidence. */
+const NOTE_CHARS = 200;
+
+/** An execution's outcome for the evidence, with the failure's message when the item failed. */
+function toldOutcome({ outcome, note }: FinishedExecution): string {
+	if (!note || outcome === 'sent' || outcome === 'skipped') return outcome;
+	return `${outcome} ("${note.length > NOTE_CHARS ? `${note.slice(0, NOTE_CHARS)}…` : note}")`;
+}
+
 /** Each event's account, and the requests Plivo saw for no event at all. */
 export function accountEvents(record: Pick<SoakRecord, 'start' | 'deliveries' | 'executions' | 'requests'>): { events: EventAccount[]; stray: SeenRequest[] } {
 	const byEvent = groupBy(record.deliveries, (delivery) => delivery.eventId);
@@ -97,7 +106,7 @@ export function accountEvents(record: Pick<SoakRecord, 'start' | 'deliveries' | 
 			const ran = byDelivery.get(delivery.deliveryId) ?? [];
 			problems.push(...deliveryProblems(delivery, ran));
 			outcomes.push(...ran.map((execution) => execution.outcome));
-			told.push(`${delivery.deliveryId} ${ran.map((execution) => execution.outcome).join('+') || `webhook ${delivery.answer?.status ?? 'not answered'}, no execution`}`);
+			told.push(`${delivery.deliveryId} ${ran.map(toldOutcome).join('+') || `webhook ${delivery.answer?.status ?? 'not answered'}, no execution`}`);
 		}
 		problems.push(...eventProblems(outcomes, seen));
 		const plivo = seen.map((request) => `${request.status ?? 'no answer'} at ${clock(record.start, request.at, true)}`).join(', ') || 'no request';

@@ -27,7 +27,7 @@ export interface FinishedExecution {
 	deliveryId: string | undefined;
 	outcome: ItemOutcome;
 	finishedAt: number;
-	/** Why an `other` outcome is one. */
+	/** The failure's message, for an item that failed; why an `other` outcome is one. */
 	note?: string;
 }
 

@@ -108,7 +108,15 @@ describe('every event accounted for at Plivo', () => {
 		if (execution) execution.outcome = outcome;
 		const verdict = judgeEvents(lost);
 		expect(verdict.state).toBe('failed');
-		expect(evidence(verdict)).toContain(`evt-301 (+14156000301): lost: never accepted by Plivo: ${why}`);
+		expect(evidence(verdict)).toContain(`evt-301 (+14156000301): lost: never accepted by Plivo: ${why}. Deliveries: evt-301-1 ${outcome}. Plivo: no request.`);
+	});
+
+	it("shows a failed item's message in the evidence", () => {
+		const record = cleanRecord();
+		const lost = without(record, requestOf(record, 302));
+		const execution = executionOf(lost, 'evt-302-1');
+		if (execution) Object.assign(execution, { outcome: 'not_sent', note: 'Not sent: the connection was refused (outcome: not_sent)' });
+		expect(evidence(judgeEvents(lost))).toContain('Deliveries: evt-302-1 not_sent ("Not sent: the connection was refused (outcome: not_sent)"). Plivo: no request.');
 	});
 
 	it('passes a not_sent item whose repeated delivery was accepted', () => {
