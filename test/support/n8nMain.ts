@@ -141,6 +141,19 @@ export abstract class N8nMain<Options extends MainOptions = MainOptions> {
 		if (result.code !== 0) throw new Error(`unpublish:workflow failed:\n${result.stdout}\n${result.stderr}`);
 	}
 
+	/**
+	 * Stops main as an operator restarting n8n does (SIGTERM, running executions finish or are cut) and
+	 * starts it again on the same user folder and port; resolves once it serves `webhookPaths` again.
+	 * The session the boot logged in with stays valid.
+	 */
+	async restartMain(webhookPaths: string[]): Promise<void> {
+		await this.main.stop(30_000);
+		const from = this.main.output.length;
+		this.main.start();
+		await this.waitForMain();
+		for (const path of webhookPaths) await this.waitForWebhook(path, 120_000, from);
+	}
+
 	async waitForMain(timeoutMs = 120_000): Promise<void> {
 		await this.main.waitForAnswer(`${this.url}/healthz/readiness`, (answer) => answer.ok, timeoutMs);
 	}
