@@ -240,7 +240,24 @@ describe('failures', () => {
 		expect(JSON.stringify(item.json).length).toBeGreaterThan(5_000_000);
 	});
 
-	it('connection refused → not_sent, retried, then a clear message', async () => {
+	it('connection refused for a few seconds: retried until Plivo listens again, and sent once', async () => {
+		const outage = await startSimulator();
+		try {
+			outage.refuseConnections(4_000);
+			const started = Date.now();
+			const { output } = await runNode({
+				parameters: { ...dial('addUser', '+14155551235'), phloId: DEMO_PHLO_ID, nodeId: DEMO_NODE_ID, options: UNPACED },
+				credentials: outage.credentials,
+			});
+			expect(output[0][0].json).toMatchObject({ error: '' });
+			expect(outage.filter().map((request) => request.to)).toEqual(['+14155551235']);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(3_500);
+		} finally {
+			await outage.close();
+		}
+	}, 30_000);
+
+	it('connection refused for good → not_sent after about 30 s of retries, with a clear message', async () => {
 		const closed = await startSimulator();
 		const baseUrl = closed.url;
 		await closed.close();
@@ -251,7 +268,7 @@ describe('failures', () => {
 		});
 		expect(output[0][0].json.error).toMatch(/^Could not complete the request to Plivo PHLO at 127\.0\.0\.1:\d+: the connection was refused \[item 0\] \(outcome: not_sent; to: \+14155551234; trigger_source: \+14155550000\)$/);
 		expect(output[0][0].json).toMatchObject({ details: { outcome: 'not_sent', to: '+14155551234' } });
-	});
+	}, 60_000);
 
 	it('without Continue On Fail the node stops with a NodeApiError saying what to fix', async () => {
 		const error = await runNodeExpectingError({

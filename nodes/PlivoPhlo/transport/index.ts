@@ -14,8 +14,8 @@ import type { PacerLease } from './turns';
 /** How often a 429 is retried before the item fails, and the longest `Retry-After` honoured. */
 const RATE_LIMIT_RETRIES = 3;
 const MAX_RETRY_AFTER_MS = 60_000;
-/** Waits before retrying a request that never reached Plivo (connection refused, DNS). */
-const NOT_SENT_RETRY_DELAYS_MS = [500, 2_000];
+/** Waits before retrying a request that never reached Plivo (connection refused, DNS): 30 s in all, so a short outage loses nothing. */
+const NOT_SENT_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 const isFullAnswer = (value: unknown): value is HttpAnswer =>
 	typeof value === 'object' && value !== null && typeof (value as HttpAnswer).statusCode === 'number';
