@@ -9,6 +9,7 @@ import { PLIVO_NODE_TYPE } from '../support/workflows';
 import {
 	ADD_USER_WORKFLOW,
 	AGENT_WORKFLOW,
+	GUARDED_WORKFLOW,
 	BAD_TO,
 	BAD_TO_WORKFLOW,
 	PANEL_WORKFLOW,
@@ -249,6 +250,43 @@ describe('Plivo PHLO in the n8n editor', () => {
 		}
 		expect(propertyFor('to', 'multiPartyCall', 'addUser').placeholder).toBe('+14155551234');
 		expect(propertyFor('to', 'multiPartyCall', 'addUser').description).toContain('sip:agent@example.com');
+		await page.keyboard.press('Escape');
+	});
+
+	it('Calling Hours and Dry Run show in the panel as options; Dry Run says so on the canvas and in the panel, and Execute step sends nothing', async () => {
+		editor.sim.reset();
+		await page.goto(`/workflow/${GUARDED_WORKFLOW}`);
+		const node = page.locator(CANVAS_NODE);
+		await node.waitFor();
+		expect(await node.innerText()).toMatch(/Dry run, sends nothing/);
+		const panel = await openPanel(GUARDED_WORKFLOW);
+		await panel.locator('[data-test-id=parameter-input-callingHoursStart]').waitFor();
+		const notices = nodeType.properties.filter((property) => property.type === 'notice');
+		const shown = await shownParameters(notices);
+		expect(shown.slice(shown.indexOf('options'))).toEqual([
+			'options',
+			'callingHours',
+			'callingHoursDays',
+			'callingHoursEnd',
+			'callingHoursStart',
+			'callingHoursTimeZone',
+			'dryRun',
+			'dryRunNotice',
+		]);
+		const options = (nodeType.properties.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[];
+		for (const name of ['callingHours', 'callingHoursTimeZone', 'dryRun']) {
+			// The editor shows a link's text, not its markup.
+			const description = options.find((option) => option.name === name)?.description?.replace(/<[^>]+>/g, '');
+			expect({ name, help: await helpText(name) }).toEqual({ name, help: description });
+		}
+		await page.mouse.move(0, 0);
+		await editor.screenshot('panel-calling-hours-dry-run', '[data-test-id=ndv]');
+		const answer = page.waitForResponse((response) => response.url().includes('/run') && response.request().method() === 'POST');
+		await panel.locator('[data-test-id=node-execute-button]').click();
+		expect((await answer).ok()).toBe(true);
+		const output = page.locator('[data-test-id=output-panel]');
+		await output.getByText('dryRun').first().waitFor();
+		expect(editor.sim.count()).toBe(0);
 		await page.keyboard.press('Escape');
 	});
 

@@ -10,6 +10,7 @@ export const ADD_USER_WORKFLOW = 'uiAddUser00001';
 export const BAD_TO_WORKFLOW = 'uiBadTo0000001';
 export const PANEL_WORKFLOW = 'uiPanel0000001';
 export const AGENT_WORKFLOW = 'uiAgent0000001';
+export const GUARDED_WORKFLOW = 'uiGuarded00001';
 export const PLIVO_NODE_NAME = 'Add Customer';
 export const BAD_TO = 'nobody';
 
@@ -21,6 +22,15 @@ export const uiCredentials = (sim: Simulator): CredentialJson[] => [
 	{ ...plivoCredential('plivoUi000001', sim.credentials), name: 'Plivo PHLO account' },
 	{ ...openAiCredential('openAiUi00001', 'http://127.0.0.1:9/v1'), name: 'OpenAI account' },
 ];
+
+/** A window open from an hour before the test to two hours after it, on that day, in Los Angeles: Execute step always finds it open. */
+function openNowInLosAngeles(): { callingHoursDays: string[]; callingHoursStart: string; callingHoursEnd: string } {
+	const at = (offsetMs: number, part: Intl.DateTimeFormatOptions) =>
+		new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', hourCycle: 'h23', ...part }).format(Date.now() + offsetMs);
+	const clock = (offsetMs: number) => at(offsetMs, { hour: '2-digit', minute: '2-digit' });
+	const day = (offsetMs: number) => at(offsetMs, { weekday: 'short' }).toLowerCase();
+	return { callingHoursDays: [...new Set([day(-3_600_000), day(0)])], callingHoursStart: clock(-3_600_000), callingHoursEnd: clock(7_200_000) };
+}
 
 export function uiWorkflows([credential, openAi]: CredentialJson[]): WorkflowJson[] {
 	const addUser = addUserParameters({ triggerSource: AGENT });
@@ -48,6 +58,24 @@ export function uiWorkflows([credential, openAi]: CredentialJson[]): WorkflowJso
 			{ name: 'Ada Lovelace', phone: '+14155550101' },
 			{ name: 'Nobody', phone: BAD_TO },
 		]),
+		{
+			...workflow(
+				GUARDED_WORKFLOW,
+				[
+					manualTrigger(),
+					codeNode('CRM contacts', [{ name: 'Ada Lovelace', phone: '+14155550101', timezone: 'America/Los_Angeles' }]),
+					plivoNode(PLIVO_NODE_NAME, credential, {
+						...addUser,
+						options: { callingHours: 'custom', ...openNowInLosAngeles(), callingHoursTimeZone: '={{ $json.timezone }}', dryRun: true },
+					}),
+				],
+				[
+					['Start', 'CRM contacts'],
+					['CRM contacts', PLIVO_NODE_NAME],
+				],
+			),
+			name: 'Calling Hours and a dry run',
+		},
 		agentWorkflow(AGENT_WORKFLOW, {
 			plivo: credential,
 			openAi,
