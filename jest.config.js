@@ -1,7 +1,8 @@
 /**
  * One config, one project per suite: `npm test` runs `unit` (pure functions, the node in n8n-core
  * against the PHLO simulator, the simulator itself); `test:e2e`, `test:queue`, `test:ui`,
- * `test:events` and `test:latest` run the packed package inside real n8n, one suite at a time.
+ * `test:events` and `test:latest` run the packed package inside real n8n, one suite at a time;
+ * `release:rehearse` publishes it to a local npm registry and installs it with n8n's own installer.
  */
 const suite = (name, roots, testTimeout) => ({
 	displayName: name,
@@ -23,5 +24,6 @@ module.exports = {
 		suite('ui', ['ui'], 300_000),
 		suite('events', ['events'], 300_000),
 		suite('latest', ['latest'], 300_000),
+		suite('release', ['release'], 600_000),
 	],
 };
