@@ -37,8 +37,10 @@ const FILES = {
 	bulk: 'bulk-add-user.json',
 	agent: 'ai-agent-tool.json',
 	mcp: 'mcp-server-add-user-hang-up.json',
+	/** Run by `callingHoursExample.test.ts`: it waits for a window to open. */
+	callingHours: 'calling-hours-wait.json',
 } as const;
-const IDS = { crm: 'exampleCrmEvnt', bulk: 'exampleBulkAdd', agent: 'exampleAiAgent', mcp: 'exampleMcpSrvr' } as const;
+const IDS = { crm: 'exampleCrmEvnt', bulk: 'exampleBulkAdd', agent: 'exampleAiAgent', mcp: 'exampleMcpSrvr', callingHours: 'exampleCallHrs' } as const;
 
 /** The examples need n8n 2.x (AI Agent 3.1, MCP Server Trigger 2.1): `E2E_LINES=1.x` skips them. */
 const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.trim() === '2.x');
