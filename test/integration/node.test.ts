@@ -370,7 +370,8 @@ describe('secrets', () => {
 		const thrownText = [inspect(thrown, { depth: 20, showHidden: true }), JSON.stringify(thrown), JSON.stringify(thrown.description)].join('\n');
 		expect(thrownText).not.toContain(token);
 		expect(thrownText).not.toContain(encoded);
-	});
+		// The closed port is retried for about 30 s before it fails.
+	}, 60_000);
 });
 
 describe('pacing and order', () => {
