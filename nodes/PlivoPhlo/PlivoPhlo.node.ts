@@ -46,7 +46,7 @@ export class PlivoPhlo implements INodeType {
 				name: 'dryRunNotice',
 				type: 'notice',
 				default: '',
-				displayOptions: { show: { 'options.dryRun': [true] } },
+				displayOptions: { show: { '/options.dryRun': [true] } },
 			},
 		],
 	};

@@ -29,6 +29,19 @@ describe('node description', () => {
 		expect(description.icon).toEqual({ light: 'file:plivo.svg', dark: 'file:plivo.dark.svg' });
 	});
 
+	it('shows or hides each parameter by parameters n8n 1.x can resolve first', () => {
+		// n8n 1.x orders parameters by what their displayOptions name and gives up ("Max iterations
+		// reached") on a name that is no parameter at the same level; a path from the root ('/…') it trusts.
+		const check = (properties: INodeProperties[]): string[] =>
+			properties.flatMap((property) => {
+				const names = Object.values(property.displayOptions ?? {}).flatMap((rule) => Object.keys(rule ?? {}));
+				const unresolvable = names.filter((name) => !name.startsWith('/') && !name.startsWith('@') && !properties.some((other) => other.name === name));
+				const children = (property.options ?? []).filter((option): option is INodeProperties => 'type' in option);
+				return [...unresolvable.map((name) => `${property.name}: ${name}`), ...check(children)];
+			});
+		expect(check(description.properties)).toEqual([]);
+	});
+
 	it('defaults to Multi-Party Call > Add User, role agent, payload {}', () => {
 		const defaults = NodeHelpers.getNodeParameters(description.properties, {}, true, false, null, description);
 		expect(defaults).toMatchObject({ resource: 'multiPartyCall', operation: 'addUser', role: 'agent' });
