@@ -96,9 +96,14 @@ export async function startNpmRegistry(): Promise<NpmRegistry> {
 	}
 }
 
-/** `npm <args>` against the registry (publish, view…), from `cwd`; throws with npm's output when it fails. */
+/**
+ * `npm <args>` against the registry (publish, view…), from `cwd`; throws with npm's output when it fails.
+ * Run as a publish workflow runs it: without jest's NODE_ENV=test (under which n8n's linters, and so
+ * `npm run verify`, judge the code differently) and jest's own variables.
+ */
 export async function npmAgainst(registry: NpmRegistry, args: string[], cwd: string): Promise<string> {
-	const result = await run('npm', [...args, `--registry=${registry.url}/`], { cwd, env: { ...process.env, ...registry.npmEnv } });
+	const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('JEST')));
+	const result = await run('npm', [...args, `--registry=${registry.url}/`], { cwd, env: { ...env, ...registry.npmEnv } });
 	if (result.code !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${result.code}):\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-3000)}`);
 	return `${result.stdout}${result.stderr}`;
 }
