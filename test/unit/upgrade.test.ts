@@ -1,4 +1,5 @@
 import { PlivoPhlo } from '../../nodes/PlivoPhlo/PlivoPhlo.node';
+import { assertCommitPresent, PREVIOUS_RELEASE } from '../support/previousRelease';
 import { useMemoryProcessedData } from '../support/processedData';
 import { runNode } from '../support/runNode';
 import { startSimulator, type Simulator } from '../support/simulator';
@@ -77,5 +78,13 @@ describe(`the node description keeps what release ${fixture.release.version} sav
 			'multiPartyCall.addUser: options.deduplicationStore no longer offers "n8nDatabase"',
 			'multiPartyCall.addUser: options.timeout is gone',
 		]);
+	});
+});
+
+describe('the previous release', () => {
+	it('is the release the fixture was made from, and its commit is in the history (or the rehearsal says what to fetch)', async () => {
+		expect(fixture.release).toEqual(PREVIOUS_RELEASE);
+		await expect(assertCommitPresent(PREVIOUS_RELEASE.commit)).resolves.toBeUndefined();
+		await expect(assertCommitPresent('0'.repeat(40))).rejects.toThrow(/is not in this clone's history \(a shallow clone\?\)\. Fetch the whole history/);
 	});
 });
