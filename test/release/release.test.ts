@@ -8,7 +8,7 @@ import { InstallerN8n, PACKAGE_NAME } from '../support/installerN8n';
 import { callTool, connectMcp, mcpUrl, waitForMcpEndpoint } from '../support/mcpClient';
 import { npmAgainst, startNpmRegistry, type NpmRegistry } from '../support/npmRegistry';
 import { OWNER } from '../support/owner';
-import { previousRelease, type PreviousRelease } from '../support/previousRelease';
+import { PREVIOUS_RELEASE, RELEASED_TARBALL } from '../support/previousRelease';
 import { readJson, REPO_ROOT, type WorkflowJson } from '../support/realN8n';
 import { recordFacts } from '../support/results';
 import { startScriptedModel, type ScriptedModel } from '../support/scriptedModel';
@@ -31,7 +31,8 @@ const record = (name: string, facts: Record<string, unknown>): void => recordFac
 let sim: Simulator;
 let model: ScriptedModel;
 let registry: NpmRegistry;
-let previous: PreviousRelease;
+/** The previous release as published: its version and its tarball. */
+const previous = { version: PREVIOUS_RELEASE.version, tarball: RELEASED_TARBALL };
 let n8n: InstallerN8n;
 let browser: Browser;
 let page: Page;
@@ -44,7 +45,6 @@ const credentials = () => [
 ];
 
 beforeAll(async () => {
-	previous = await previousRelease();
 	if (previous.version === current) throw new Error(`package.json's version is still ${current}, the previous release's: set the version of the release being made`);
 	sim = await startSimulator();
 	model = await startScriptedModel();

@@ -1,6 +1,7 @@
 /**
- * The last release published to npm, rebuilt from its commit: the package users have installed and whose
- * saved workflows the next release must keep running. Its source is taken out of git (`git archive`, so
+ * The last release published to npm: the package users have installed and whose saved workflows the next
+ * release must keep running. The rehearsal installs its tarball as published (`RELEASED_TARBALL`); making
+ * the upgrade fixture runs its code, rebuilt from its commit. Its source is taken out of git (`git archive`, so
  * that nothing is added to the repository's worktree list), installed from its own lockfile with npm's
  * download cache, built and packed into `<cache>/release/`, once per commit.
  *
@@ -13,6 +14,12 @@ import { join } from 'node:path';
 import { CACHE_DIR, duration, REPO_ROOT, run, type Log } from './realN8n';
 
 export const PREVIOUS_RELEASE = { version: '0.1.0', commit: 'a374ad6a0eac228f64641b50a752971b8b51b04b' } as const;
+
+/**
+ * The previous release's tarball as published, kept in the repository: what users installed, needed by the
+ * rehearsal whatever the clone's depth. (Built from `PREVIOUS_RELEASE.commit` by `previousRelease()`.)
+ */
+export const RELEASED_TARBALL = join(REPO_ROOT, 'test', 'fixtures', 'release', `n8n-nodes-plivo-phlo-${PREVIOUS_RELEASE.version}.tgz`);
 
 export interface PreviousRelease {
 	version: string;
