@@ -10,6 +10,9 @@ import { pathToFileURL } from 'node:url';
 
 import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
+// The scanner's lint reads NODE_ENV (jest sets it to `test`), which changes what it reports: scan as in a release.
+delete process.env.NODE_ENV;
+
 /** Builds the package, packs it into `work` and unpacks it there; returns the tarball and its `package/` folder. */
 export function packTarball(root, work) {
 	execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

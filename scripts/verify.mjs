@@ -211,8 +211,12 @@ function checkLint(pkg, work) {
 		join(stage, 'eslint.config.mjs'),
 	);
 	symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
+	// n8n-node lint reads NODE_ENV (jest sets it to `test`), which changes what it reports: left out, as in a release.
+	const env = { ...process.env };
+	delete env.NODE_ENV;
 	const run = spawnSync(process.execPath, [join(nodeCli, 'bin', 'n8n-node.mjs'), 'lint'], {
 		cwd: stage,
+		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 		encoding: 'utf8',
 	});
