@@ -76,8 +76,9 @@ export interface BurstPlan {
 
 const MB = 1024 * 1024;
 const SECOND = 1000;
-/** The probes' numbers, apart from every burst's and warm-up's. */
+/** The probes' numbers, apart from every burst's and warm-up's; each burst's probes apart from another's at the same simulator. */
 const PROBE_SERIES = 99;
+const PROBES_PER_BURST = 2000;
 /** n8n's memory before the burst: the mean over this long, once the warm-up has been dialled. */
 const BASELINE_MS = 5 * SECOND;
 const sleep = async (ms: number) => await new Promise((done) => setTimeout(done, ms));
@@ -129,7 +130,8 @@ class Prober {
 	) {}
 
 	start(): void {
-		const events = planBurst({ count: 1000, seconds: 0, series: PROBE_SERIES });
+		const first = this.plan.series * PROBES_PER_BURST;
+		const events = planBurst({ count: first + PROBES_PER_BURST, seconds: 0, series: PROBE_SERIES }).slice(first);
 		this.timer = setInterval(() => {
 			const event = events[this.sent.length];
 			this.sent.push({ ...event, dueMs: Date.now() });
