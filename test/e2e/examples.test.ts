@@ -47,6 +47,12 @@ const runs = (process.env.E2E_LINES ?? '2.x').split(',').some((line) => line.tri
 
 const record = (name: string, facts: Record<string, unknown>): void => recordFacts(`examples-${name}`, `examples, ${name}`, facts);
 
+/** POSTs an event as a CRM does; the answer with its `Retry-After` header (null when absent). */
+async function deliverWithHeaders(url: string, body: unknown): Promise<{ status: number; retryAfter: string | null; body: string }> {
+	const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
+	return { status: answer.status, retryAfter: answer.headers.get('retry-after'), body: await answer.text() };
+}
+
 (runs ? describe : describe.skip)('the workflows in examples/ in real n8n 2.x', () => {
 	const examples = readExamples();
 	let sim: Simulator;
@@ -82,7 +88,7 @@ const record = (name: string, facts: Record<string, unknown>): void => recordFac
 		await sim?.close();
 	});
 
-	it('examples/ holds the four workflows, without ids or credentials', () => {
+	it('examples/ holds the five workflows, without ids or credentials', () => {
 		expect(Object.keys(examples).sort()).toEqual(Object.values(FILES).sort());
 		for (const example of Object.values(examples)) {
 			expect(example.id).toBeUndefined();
@@ -196,6 +202,49 @@ const record = (name: string, facts: Record<string, unknown>): void => recordFac
 			expect(sim.filter({ route: 'multiPartyCall.dial' }).map((request) => [request.to, request.status])).toEqual([
 				['+14155550111', 201],
 				[faultNumber('0400'), 400],
+			]);
+		});
+
+		it(`${FILES.crm}: events whose turn on the pace is past Max Wait for Turn are handed back, 503 with Retry-After and nothing sent; delivered again then, each is dialled once`, async () => {
+			const url = `${n8n?.url ?? ''}/webhook/plivo-crm-event`;
+			const events = [
+				{ event_id: 'evt-2001', phone: '+14155550121', agent_phone: AGENT },
+				{ event_id: 'evt-2002', phone: '+14155550122', agent_phone: AGENT },
+			];
+			// A 429 asking for 10 s pauses the account's pace: the retry of the event it refused, and the next event, are 10 s away, past the example's 3 s.
+			sim.addFault({ fault: { type: 'rate-limited', retryAfterSeconds: 10 }, times: 1 });
+			const refused = deliverWithHeaders(url, events[0]);
+			const deadline = Date.now() + 30_000;
+			while (sim.count({ status: 429 }) === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+			const handedBack = [await refused, await deliverWithHeaders(url, events[1])];
+			const sentMeanwhile = sim.filter({ route: 'multiPartyCall.dial' }).length;
+			const waitSeconds = Math.max(...handedBack.map((answer) => Number(answer.retryAfter)));
+			await new Promise((done) => setTimeout(done, waitSeconds * 1000));
+			const again = [await deliverWithHeaders(url, events[0]), await deliverWithHeaders(url, events[1])];
+			record('crm-hand-back', { handedBack, sentMeanwhile, again });
+
+			for (const answer of handedBack) {
+				expect(answer.status).toBe(503);
+				expect(answer.retryAfter).toMatch(/^\d+$/);
+				// The pause ends 10 s after the 429 was answered; the hand-backs came within a moment of it.
+				expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(5);
+				expect(Number(answer.retryAfter)).toBeLessThanOrEqual(11);
+				expect(JSON.parse(answer.body)).toEqual({
+					error: expect.stringMatching(
+						new RegExp(`^The Plivo account's pace has a backlog \\[item 0\\]: .+ past Max Wait for Turn \\(3 s\\)\\. Nothing was sent: send it again in ${answer.retryAfter} s \\(`),
+					),
+				});
+			}
+			// Only the refused request reached the simulator before the events came again.
+			expect(sentMeanwhile).toBe(1);
+			expect(again.map((answer) => [answer.status, JSON.parse(answer.body), answer.retryAfter])).toEqual([
+				[200, dialled[0], null],
+				[200, dialled[0], null],
+			]);
+			expect(sim.filter({ route: 'multiPartyCall.dial' }).map((request) => [request.to, request.status])).toEqual([
+				['+14155550121', 429],
+				['+14155550121', 201],
+				['+14155550122', 201],
 			]);
 		});
 
