@@ -28,7 +28,7 @@ export function run(
 	options: SpawnOptions & { input?: string; onSpawn?: (pid: number) => void } = {},
 ): Promise<RunResult> {
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn(command, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(command, args, { ...options, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
 		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		let stdout = '';
 		let stderr = '';
@@ -36,7 +36,9 @@ export function run(
 		child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 		child.on('error', reject);
 		child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
-		child.stdin?.end(options.input ?? '');
+		// A child that exits without reading its input closes the pipe first: its exit code says what happened, not the EPIPE.
+		child.stdin?.on('error', () => undefined);
+		child.stdin?.end(options.input);
 	});
 }
 
