@@ -130,6 +130,17 @@ async function killWorkerMidRun(line: N8nLine) {
 	};
 }
 
+/** n8n logs an execution's end a moment after it saved it: reads again every 200 ms until `done`, for at most 15 s. */
+async function logSettled<T>(read: () => T, done: (value: T) => boolean): Promise<T> {
+	const deadline = Date.now() + 15_000;
+	let value = read();
+	while (!done(value) && Date.now() < deadline) {
+		await new Promise((resolveLater) => setTimeout(resolveLater, 200));
+		value = read();
+	}
+	return value;
+}
+
 describe('n8n 2.x queue mode', () => {
 	it('runs 500 webhook executions on the workers: every request reaches Plivo exactly once', async () => {
 		const cluster = await startCluster();
@@ -147,7 +158,10 @@ describe('n8n 2.x queue mode', () => {
 		expect(perDestination.filter((times) => times !== 1)).toEqual([]);
 		expect(sim.count()).toBe(count);
 
-		const byWorker = cluster.workers.map((worker) => worker.finishedExecutions().length);
+		const byWorker = await logSettled(
+			() => cluster.workers.map((worker) => worker.finishedExecutions().length),
+			(ran) => ran.reduce((sum, one) => sum + one, 0) >= count,
+		);
 		expect(byWorker.reduce((sum, ran) => sum + ran, 0)).toBe(count);
 		expect(byWorker.every((ran) => ran > 0)).toBe(true);
 		expect(cluster.main.output).not.toMatch(/Worker started execution/);
@@ -236,7 +250,10 @@ describe('n8n 2.x queue mode, restarts and missing packages', () => {
 		const cluster = await startCluster({ workers: 1, withoutPackage: { workers: [0] } });
 		const [status] = await sendWebhooks(`${cluster.url}/webhook/${WEBHOOK_PATH}`, 1, 1, () => ({ to: destination(0, 5) }));
 		const executions = await cluster.waitForExecutions(WORKFLOW_ID, 1, 120_000);
-		const message = cluster.workers[0].output.match(/.*Unrecognized node type.*/)?.[0];
+		const message = await logSettled(
+			() => cluster.workers[0].output.match(/.*Unrecognized node type.*/)?.[0],
+			(line) => line !== undefined,
+		);
 
 		expect(status).toBe(200);
 		expect(executions.map((execution) => execution.status)).toEqual(['error']);
