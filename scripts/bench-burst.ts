@@ -36,6 +36,7 @@
  * workflow's settings (e.g. `{"saveDataSuccessExecution":"none"}`); `PLIVO_PHLO_TARBALL` measures a
  * package packed elsewhere.
  */
+import { positiveSetting } from '../test/support/settings';
 import { saveFacts } from '../test/support/results';
 import { measureBurst, simulatorProcessDials } from '../test/support/burstRun';
 import { failures, goalMemoryMb, judgeGoal, latencyText, markdownTable, tableRow, type BurstSummary } from '../test/support/burstReport';
@@ -44,19 +45,12 @@ import { ensureN8n, packPackage } from '../test/support/realN8n';
 import { startSimulatorProcess } from '../test/support/simulatorProcess';
 import { plivoCredential } from '../test/support/workflows';
 
-function setting(name: string, fallback: number): number {
-	const raw = process.env[name];
-	const value = raw === undefined || raw.trim() === '' ? fallback : Number(raw);
-	if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
-	return value;
-}
-
-const N = setting('BURST_N', 1000);
-const SECONDS = setting('BURST_SECONDS', 12);
-const RATE = setting('BURST_RATE', 5);
-const MAX_WAIT = setting('BURST_MAX_WAIT', exampleMaxWaitSeconds());
-const MEMORY_LIMIT_MB = setting('BURST_MEMORY_LIMIT_MB', 10_000);
-const SENDER_TIMEOUT_S = setting('BURST_SENDER_TIMEOUT_S', 600);
+const N = positiveSetting('BURST_N', 1000);
+const SECONDS = positiveSetting('BURST_SECONDS', 12);
+const RATE = positiveSetting('BURST_RATE', 5);
+const MAX_WAIT = positiveSetting('BURST_MAX_WAIT', exampleMaxWaitSeconds());
+const MEMORY_LIMIT_MB = positiveSetting('BURST_MEMORY_LIMIT_MB', 10_000);
+const SENDER_TIMEOUT_S = positiveSetting('BURST_SENDER_TIMEOUT_S', 600);
 const EXTRA_ENV = JSON.parse(process.env.BURST_N8N_ENV ?? '{}') as NodeJS.ProcessEnv;
 const WORKFLOW_SETTINGS = JSON.parse(process.env.BURST_WORKFLOW_SETTINGS ?? '{}') as Record<string, unknown>;
 /** Another workflow's event this often while a burst drains. */

@@ -26,6 +26,7 @@
  * drains (1.15 × the rate keeps the pace at its limit, but the backlog and n8n's memory then grow for good); `SOAK_SEED` (1) for the random
  * choices (which events repeat, when, how slow); `PLIVO_PHLO_TARBALL` soaks a package packed elsewhere.
  */
+import { positiveSetting } from '../test/support/settings';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -56,19 +57,12 @@ import {
 } from '../test/support/soakRecord';
 import { plivoCredential, webhookAddUserWorkflow } from '../test/support/workflows';
 
-function setting(name: string, fallback: number): number {
-	const raw = process.env[name];
-	const value = raw === undefined || raw.trim() === '' ? fallback : Number(raw);
-	if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
-	return value;
-}
-
-const MINUTES = setting('SOAK_MINUTES', 10);
-const RATE = setting('SOAK_RATE', 2);
+const MINUTES = positiveSetting('SOAK_MINUTES', 10);
+const RATE = positiveSetting('SOAK_RATE', 2);
 // Just under the rate, with the repeated deliveries on top: the pace is the limit while the backlog a
 // 429 or the outage leaves behind drains, so memory can be judged with nothing piling up for good.
-const EVENTS_PER_SECOND = setting('SOAK_EVENTS_PER_SECOND', RATE * 0.95);
-const SEED = setting('SOAK_SEED', 1);
+const EVENTS_PER_SECOND = positiveSetting('SOAK_EVENTS_PER_SECOND', RATE * 0.95);
+const SEED = positiveSetting('SOAK_SEED', 1);
 
 const TRAFFIC_MS = MINUTES * MINUTE;
 
