@@ -11,7 +11,7 @@
  * - The node's defaults (no Max Wait for Turn, the Webhook answering at once) on another account: a
  *   small burst builds a backlog on the pace, and n8n's log says so once, without the Auth Token.
  */
-import { backlogWarnings, measureBurst, simulatorDials } from '../support/burstRun';
+import { backlogWarnings, measureBurst, simulatorDials, suiteBurstPlan } from '../support/burstRun';
 import { goalMemoryMb, handBackShortfalls, judgeGoal } from '../support/burstReport';
 import { planBurst, sendBurst } from '../support/burstSenders';
 import { burstSetups, burstWorkflow, eventBody, exampleMaxWaitSeconds, type BurstSetup } from '../support/burstSetups';
@@ -62,15 +62,7 @@ describe('n8n 2.41.1, one process in regular mode: bursts larger than the pace',
 
 	it(`the example's hand-back, ${EVENTS} events in ${SECONDS} s at ${ACCOUNT_RATE} calls per second: memory bounded, every sender answered within 5 s, every hand-back with Retry-After and honoured, every event dialled once`, async () => {
 		const target = { url: handBackUrl, watched: [{ name: 'main', pid: n8n.main.pid }], output: () => n8n.main.output, kill: () => n8n.main.kill() };
-		const { summary, deliveries } = await measureBurst(target, simulatorDials(handBackSim), {
-			count: EVENTS,
-			seconds: SECONDS,
-			series: 0,
-			honourRetryAfter: true,
-			body: eventBody,
-			senderTimeoutMs: 60_000,
-			stallMs: 30_000,
-		});
+		const { summary, deliveries } = await measureBurst(target, simulatorDials(handBackSim), suiteBurstPlan(EVENTS, SECONDS, eventBody));
 		const verdicts = judgeGoal(summary, goalMemoryMb(EVENTS));
 		const handBacks = deliveries.filter((delivery) => delivery.status === 503);
 		recordFacts('events-burst-hand-back', 'events, a burst handed back', { ...summary, verdicts });

@@ -6,7 +6,7 @@
  * concurrency, so n8n's memory stays flat while the backlog drains at the account's rate.
  * `npm run bench:burst` measures the same set-up beside the others, at 1,000 events and more.
  */
-import { measureBurst, simulatorDials } from '../support/burstRun';
+import { measureBurst, simulatorDials, suiteBurstPlan } from '../support/burstRun';
 import { goalMemoryMb, judgeGoal } from '../support/burstReport';
 import { burstSetups, burstWorkflow, eventBody, exampleMaxWaitSeconds, startSetup, type RunningSetup } from '../support/burstSetups';
 import { ensureN8n, packPackage } from '../support/realN8n';
@@ -38,15 +38,7 @@ afterAll(async () => {
 
 it(`a burst of ${EVENTS} events in ${SECONDS} s at ${ACCOUNT_RATE} calls per second: memory flat, every sender answered within 5 s, every event dialled exactly once`, async () => {
 	if (!running) throw new Error('the cluster did not start');
-	const { summary } = await measureBurst(running, simulatorDials(sim), {
-		count: EVENTS,
-		seconds: SECONDS,
-		series: 0,
-		honourRetryAfter: true,
-		body: eventBody,
-		senderTimeoutMs: 60_000,
-		stallMs: 30_000,
-	});
+	const { summary } = await measureBurst(running, simulatorDials(sim), suiteBurstPlan(EVENTS, SECONDS, eventBody));
 	const verdicts = judgeGoal(summary, goalMemoryMb(EVENTS));
 	recordFacts('queue-bursts', 'queue mode, a burst larger than the pace', { ...summary, verdicts });
 

@@ -167,6 +167,20 @@ async function drain(dials: DialSource, wanted: Set<string>, stallMs: number, st
 	return (await dials.accepted()).filter((dial) => wanted.has(dial.to));
 }
 
+/**
+ * A burst at the size the suites run, as CI's senders send it: events delivered again when handed back,
+ * each sender waiting up to 60 s, the burst over once nothing has been dialled for 30 s.
+ */
+export const suiteBurstPlan = (count: number, seconds: number, body: BurstPlan['body']): BurstPlan => ({
+	count,
+	seconds,
+	series: 0,
+	honourRetryAfter: true,
+	body,
+	senderTimeoutMs: 60_000,
+	stallMs: 30_000,
+});
+
 /** The burst's summary, and every delivery with its answer, for what a summary does not hold. */
 export async function measureBurst(target: BurstTarget, dials: DialSource, plan: BurstPlan): Promise<{ summary: BurstSummary; deliveries: Delivery[] }> {
 	const say = plan.say ?? (() => undefined);
